@@ -1,0 +1,12 @@
+namespace PopupStore.Core.Orders;
+
+/// <summary>The five answers an order can get; the names on the wire are those of DESIGN.md.</summary>
+[GenerateSerializer, Alias("PopupStore.OrderResult")]
+public enum OrderResult
+{
+    Complete,
+    Duplicate,
+    SoldOut,
+    Closed,
+    Invalid,
+}

@@ -1,0 +1,30 @@
+using StackExchange.Redis;
+
+namespace PopupStore.Core.Redis;
+
+/// <summary>
+/// The Redis key contract of DESIGN.md. Grafana panels, the Gears script and foreign producers
+/// read these names, so they never change without changing the contract.
+/// </summary>
+public static class RedisKeys
+{
+    public static readonly RedisKey Product = "product";
+    public static readonly RedisKey Customers = "queue:customers";
+    public static readonly RedisKey Orders = "queue:orders";
+    public static readonly RedisKey Complete = "queue:complete";
+    public static readonly RedisKey Rejected = "queue:rejected";
+    public static readonly RedisKey Sale = "sale";
+    public static readonly RedisKey Buyers = "sale:buyers";
+
+    /// <summary>Order id (or entry id for orders without one) to its outcome: the exactly-once guard.</summary>
+    public static readonly RedisKey Answered = "sale:answered";
+
+    /// <summary>Outcome counters (completed, rejected:&lt;reason&gt;) so status never scans a stream.</summary>
+    public static readonly RedisKey Counts = "sale:counts";
+
+    public const string ConsumerGroup = "popup";
+
+    /// <summary>Every key a forced start or a reset clears.</summary>
+    public static readonly RedisKey[] SaleData =
+        [Buyers, Answered, Counts, Complete, Rejected, Orders, Customers];
+}

@@ -1,0 +1,23 @@
+using StackExchange.Redis;
+
+namespace PopupStore.Core.Scripts;
+
+/// <summary>The product's Lua scripts, read once per process from the embedded resources.</summary>
+public static class PopupScripts
+{
+    public static RedisScript CompleteOrder { get; } = RedisScript.FromResource("complete_order.lua");
+
+    public static RedisScript StartSale { get; } = RedisScript.FromResource("start_sale.lua");
+
+    public static RedisScript AckOrders { get; } = RedisScript.FromResource("ack_orders.lua");
+
+    public static IReadOnlyList<RedisScript> All { get; } = [CompleteOrder, StartSale, AckOrders];
+
+    public static async Task LoadAllAsync(IConnectionMultiplexer multiplexer)
+    {
+        foreach (var script in All)
+        {
+            await script.LoadAsync(multiplexer);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+using PopupStore.Core.Orders;
+
+namespace PopupStore.Grains.Customers;
+
+/// <summary>
+/// Serializes one customer's orders and remembers a purchase it has seen. The remembered purchase is
+/// only a shortcut for logs and stats: the completion script's sale:buyers guard is what decides,
+/// so a second activation of this grain (or a lost one) can never sell a second unit.
+/// </summary>
+[CollectionAgeLimit(Minutes = 5)]
+public sealed class CustomerGrain(OrderCompleter completer) : Grain, ICustomerGrain
+{
+    private string? _boughtWith;
+
+    public async ValueTask<OrderOutcome> PlaceOrder(OrderRequest order)
+    {
+        var outcome = await completer.CompleteAsync(order);
+        if (outcome.Result == OrderResult.Complete)
+        {
+            _boughtWith ??= order.OrderId;
+        }
+
+        return outcome;
+    }
+}

@@ -1,0 +1,283 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Placement;
+using PopupStore.Core.Orders;
+using PopupStore.Core.Redis;
+using PopupStore.Grains.Telemetry;
+using StackExchange.Redis;
+
+namespace PopupStore.Grains.Polling;
+
+/// <summary>
+/// Reads queue:orders as one consumer of group <c>popup</c>, fans each batch out to customer grains,
+/// and acknowledges (then deletes) an entry only once its outcome is stored. Anything that fails stays
+/// pending and is read again, by this poller or, if its silo dies, by a poller that claims it.
+/// </summary>
+[PreferLocalPlacement]
+public sealed partial class OrderPollerGrain(
+    OrderQueue queue,
+    OrderCompleter completer,
+    IOptions<OrderProcessingOptions> options,
+    ILocalSiloDetails silo,
+    ILogger<OrderPollerGrain> logger) : Grain, IOrderPollerGrain
+{
+    private readonly OrderProcessingOptions _options = options.Value;
+    private readonly Dictionary<string, int> _failures = new(StringComparer.Ordinal);
+    private bool _rereadPending = true;
+    private long _nextClaimAt;
+    private long _answered;
+    private long _claimed;
+    private long _failed;
+    private bool _redisDown;
+    private IGrainTimer? _timer;
+
+    private string Consumer => this.GetPrimaryKeyString();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // PreferLocalPlacement falls back to another silo while this one shuts down; a poller named
+        // for a different silo must not consume, or two silos would share one consumer name.
+        if (!PollerNames.BelongsTo(Consumer, silo.SiloAddress))
+        {
+            LogForeignActivation(Consumer, silo.SiloAddress);
+            DeactivateOnIdle();
+            return Task.CompletedTask;
+        }
+
+        _timer = this.RegisterGrainTimer(
+            static (grain, cancellation) => grain.TickAsync(cancellation),
+            this,
+            new GrainTimerCreationOptions
+            {
+                DueTime = TimeSpan.Zero,
+                Period = _options.PollInterval,
+                Interleave = false,
+                KeepAlive = true,
+            });
+        LogStarted(Consumer);
+        return Task.CompletedTask;
+    }
+
+    public ValueTask Start() => ValueTask.CompletedTask;
+
+    public ValueTask<PollerStats> GetStats() => ValueTask.FromResult(new PollerStats(Consumer, _answered, _claimed, _failed));
+
+    private async Task TickAsync(CancellationToken cancellation)
+    {
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            if (_rereadPending)
+            {
+                await DrainOwnPendingAsync(watch, cancellation);
+            }
+
+            if (Environment.TickCount64 >= _nextClaimAt)
+            {
+                _nextClaimAt = Environment.TickCount64 + (long)_options.ClaimInterval.TotalMilliseconds;
+                await ClaimOrphansAsync(watch, cancellation);
+            }
+
+            while (!cancellation.IsCancellationRequested && watch.Elapsed < _options.MaxTickDuration)
+            {
+                var batch = await queue.ReadNewAsync(Consumer, _options.BatchSize);
+                if (batch.Length == 0)
+                {
+                    break;
+                }
+
+                await ProcessAsync(batch);
+                if (batch.Length < _options.BatchSize)
+                {
+                    break;
+                }
+            }
+
+            if (_redisDown)
+            {
+                _redisDown = false;
+                LogRedisBack(Consumer);
+            }
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // Whatever was read stays pending; the next tick re-reads it once Redis answers again.
+            _rereadPending = true;
+            if (!_redisDown)
+            {
+                _redisDown = true;
+                LogRedisDown(ex, Consumer);
+            }
+        }
+    }
+
+    private async Task DrainOwnPendingAsync(Stopwatch watch, CancellationToken cancellation)
+    {
+        var after = "0-0";
+        while (!cancellation.IsCancellationRequested && watch.Elapsed < _options.MaxTickDuration)
+        {
+            var batch = await queue.ReadPendingAsync(Consumer, after, _options.BatchSize);
+            if (batch.Length == 0)
+            {
+                _rereadPending = false;
+                return;
+            }
+
+            LogRereading(Consumer, batch.Length);
+            after = batch[^1].Id.ToString();
+            await ProcessAsync(batch);
+        }
+    }
+
+    private async Task ClaimOrphansAsync(Stopwatch watch, CancellationToken cancellation)
+    {
+        var start = "0-0";
+        do
+        {
+            var claim = await queue.ClaimIdleAsync(Consumer, _options.ClaimIdleTime, start, _options.BatchSize);
+            if (claim.IsNull)
+            {
+                return;
+            }
+
+            if (claim.ClaimedEntries.Length > 0)
+            {
+                _claimed += claim.ClaimedEntries.Length;
+                PopupMetrics.RecordClaims(claim.ClaimedEntries.Length);
+                LogClaimed(Consumer, claim.ClaimedEntries.Length);
+                await ProcessAsync(claim.ClaimedEntries);
+            }
+
+            start = claim.NextStartId.ToString();
+        }
+        while (start != "0-0" && !cancellation.IsCancellationRequested && watch.Elapsed < _options.MaxTickDuration);
+
+        PopupMetrics.SetPending(await queue.PendingCountAsync());
+    }
+
+    private async Task ProcessAsync(StreamEntry[] batch)
+    {
+        PopupMetrics.RecordBatch(batch.Length);
+        var answers = new Task<OrderOutcome>?[batch.Length];
+        var requests = new OrderRequest?[batch.Length];
+        for (var i = 0; i < batch.Length; i++)
+        {
+            var entry = batch[i];
+            if (entry.IsNull || entry.Values is not { Length: > 0 })
+            {
+                // Deleted from the stream while pending (Redis 6.2 returns such entries empty):
+                // nothing is left to answer, only the pending reference to drop.
+                continue;
+            }
+
+            var request = OrderEntryParser.Parse(entry);
+            requests[i] = request;
+            answers[i] = request.IsValid
+                ? GrainFactory.GetGrain<ICustomerGrain>(request.CustomerId).PlaceOrder(request).AsTask()
+                : completer.CompleteAsync(request);
+        }
+
+        var done = new List<RedisValue>(batch.Length);
+        var retry = false;
+        for (var i = 0; i < batch.Length; i++)
+        {
+            var id = batch[i].Id;
+            if (answers[i] is not { } answer)
+            {
+                done.Add(id);
+                continue;
+            }
+
+            try
+            {
+                var outcome = await answer;
+                Answered(requests[i]!, outcome);
+                done.Add(id);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                _failed++;
+                if (await GiveUpAsync(requests[i]!, ex))
+                {
+                    done.Add(id);
+                }
+                else
+                {
+                    retry = true;
+                }
+            }
+        }
+
+        await queue.AcknowledgeAsync(done);
+        if (retry)
+        {
+            _rereadPending = true;
+        }
+    }
+
+    private void Answered(OrderRequest request, OrderOutcome outcome)
+    {
+        _answered++;
+        _failures.Remove(request.EntryId);
+        var latency = StreamIds.Milliseconds(request.EntryId) is { } arrived
+            ? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - arrived
+            : (long?)null;
+        PopupMetrics.RecordOutcome(outcome, latency);
+    }
+
+    /// <summary>Counts a failure; past MaxDeliveries the entry is answered invalid so it stops blocking anything.</summary>
+    private async Task<bool> GiveUpAsync(OrderRequest request, Exception error)
+    {
+        var attempts = _failures[request.EntryId] = _failures.GetValueOrDefault(request.EntryId) + 1;
+        if (attempts < _options.MaxDeliveries)
+        {
+            LogAttemptFailed(error, request.EntryId, request.OrderId, attempts);
+            return false;
+        }
+
+        var reason = $"failed {attempts} times: {error.GetType().Name}";
+        try
+        {
+            var outcome = await completer.CompleteAsync(request with { InvalidReason = reason });
+            Answered(request, outcome);
+            LogPoisoned(request.EntryId, request.OrderId, attempts);
+            return true;
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            LogAttemptFailed(ex, request.EntryId, request.OrderId, attempts);
+            return false;
+        }
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _timer?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Poller {Consumer} started")]
+    private partial void LogStarted(string consumer);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Poller {Consumer} was activated on {Silo}, which does not own it; it stays idle")]
+    private partial void LogForeignActivation(string consumer, SiloAddress silo);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Poller {Consumer} re-reads {Count} pending entries")]
+    private partial void LogRereading(string consumer, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Poller {Consumer} claimed {Count} entries idle in other consumers")]
+    private partial void LogClaimed(string consumer, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Entry {EntryId} (order {OrderId}) failed, attempt {Attempt}; it stays pending")]
+    private partial void LogAttemptFailed(Exception error, string entryId, string orderId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Entry {EntryId} (order {OrderId}) failed {Attempts} times; answered invalid and moved aside")]
+    private partial void LogPoisoned(string entryId, string orderId, int attempts);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Poller {Consumer} cannot reach Redis; retrying")]
+    private partial void LogRedisDown(Exception error, string consumer);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Poller {Consumer} reaches Redis again")]
+    private partial void LogRedisBack(string consumer);
+}

@@ -1,0 +1,59 @@
+namespace PopupStore.Grains.Polling;
+
+/// <summary>How each silo consumes queue:orders. Bound from the <c>Processing</c> configuration section.</summary>
+public sealed class OrderProcessingOptions
+{
+    public const string SectionName = "Processing";
+
+    /// <summary>Poller grains (group consumers) per silo.</summary>
+    public int PollersPerSilo { get; set; } = 2;
+
+    /// <summary>Entries read per XREADGROUP.</summary>
+    public int BatchSize { get; set; } = 200;
+
+    /// <summary>How long a poller waits before reading again after finding the stream empty.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>Entries idle this long in another consumer's pending list are claimed (its silo is presumed dead).</summary>
+    public TimeSpan ClaimIdleTime { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often a poller looks for entries to claim.</summary>
+    public TimeSpan ClaimInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>After this many failed attempts an entry is answered <c>invalid</c> and moved aside.</summary>
+    public int MaxDeliveries { get; set; } = 5;
+
+    /// <summary>How often the silo pings its pollers so they stay active.</summary>
+    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Longest time one poller tick keeps reading full batches before yielding its turn.</summary>
+    public TimeSpan MaxTickDuration { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    public IEnumerable<string> Validate()
+    {
+        if (PollersPerSilo is < 1 or > 64)
+        {
+            yield return $"{SectionName}:PollersPerSilo must be between 1 and 64 (was {PollersPerSilo}).";
+        }
+
+        if (BatchSize is < 1 or > 10_000)
+        {
+            yield return $"{SectionName}:BatchSize must be between 1 and 10000 (was {BatchSize}).";
+        }
+
+        if (PollInterval < TimeSpan.FromMilliseconds(1))
+        {
+            yield return $"{SectionName}:PollInterval must be at least 1 ms (was {PollInterval}).";
+        }
+
+        if (ClaimIdleTime < TimeSpan.FromMilliseconds(100))
+        {
+            yield return $"{SectionName}:ClaimIdleTime must be at least 100 ms (was {ClaimIdleTime}).";
+        }
+
+        if (MaxDeliveries < 1)
+        {
+            yield return $"{SectionName}:MaxDeliveries must be at least 1 (was {MaxDeliveries}).";
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace PopupStore.Grains.Polling;
+
+/// <summary>
+/// Keeps this silo's pollers active: grains only run when called, and a poller has to run all the time.
+/// </summary>
+public sealed partial class PollerKeeper(
+    IGrainFactory grains,
+    ILocalSiloDetails silo,
+    IOptions<OrderProcessingOptions> options,
+    ILogger<PollerKeeper> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        var names = Enumerable.Range(0, settings.PollersPerSilo)
+            .Select(i => PollerNames.For(silo.SiloAddress, i))
+            .ToArray();
+        LogKeeping(names.Length, silo.SiloAddress);
+
+        using var timer = new PeriodicTimer(settings.KeepAliveInterval);
+        do
+        {
+            try
+            {
+                await Task.WhenAll(names.Select(name => grains.GetGrain<IOrderPollerGrain>(name).Start().AsTask()));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogPingFailed(ex);
+            }
+        }
+        while (await WaitAsync(timer, stoppingToken));
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Keeping {Count} order pollers active on {Silo}")]
+    private partial void LogKeeping(int count, SiloAddress silo);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not reach the order pollers; retrying")]
+    private partial void LogPingFailed(Exception error);
+}

@@ -1,0 +1,57 @@
+using System.Diagnostics.Metrics;
+using PopupStore.Core.Orders;
+
+namespace PopupStore.Grains.Telemetry;
+
+/// <summary>The product's own instruments, on the meter <c>PopupStore</c> (exported at /metrics).</summary>
+public static class PopupMetrics
+{
+    public const string MeterName = "PopupStore";
+
+    private static readonly Meter Meter = new(MeterName);
+
+    private static readonly Counter<long> Orders = Meter.CreateCounter<long>(
+        "popupstore.orders", "{order}", "Orders answered by this silo, by outcome");
+
+    private static readonly Histogram<double> Latency = Meter.CreateHistogram<double>(
+        "popupstore.completion.latency", "ms", "From the order's stream id (arrival) to its answer");
+
+    private static readonly Histogram<long> BatchSize = Meter.CreateHistogram<long>(
+        "popupstore.poller.batch_size", "{entry}", "Entries per batch read from queue:orders");
+
+    private static readonly Counter<long> Claims = Meter.CreateCounter<long>(
+        "popupstore.poller.claims", "{entry}", "Entries claimed from consumers presumed dead");
+
+    private static readonly Counter<long> Redeliveries = Meter.CreateCounter<long>(
+        "popupstore.poller.replays", "{entry}", "Entries that had been answered before (redelivered)");
+
+    private static long _pending;
+
+    static PopupMetrics()
+    {
+        Meter.CreateObservableGauge(
+            "popupstore.poller.pending", () => Interlocked.Read(ref _pending), "{entry}",
+            "Entries delivered to consumers of group popup and not yet acknowledged (whole cluster)");
+    }
+
+    public static void RecordOutcome(OrderOutcome outcome, long? latencyMs)
+    {
+        if (!outcome.Fresh)
+        {
+            Redeliveries.Add(1);
+            return;
+        }
+
+        Orders.Add(1, new KeyValuePair<string, object?>("outcome", outcome.Result.ToWire()));
+        if (latencyMs is { } ms)
+        {
+            Latency.Record(ms);
+        }
+    }
+
+    public static void RecordBatch(int size) => BatchSize.Record(size);
+
+    public static void RecordClaims(int count) => Claims.Add(count);
+
+    public static void SetPending(long pending) => Interlocked.Exchange(ref _pending, pending);
+}

@@ -1,0 +1,59 @@
+using Orleans.Configuration;
+using Orleans.Dashboard;
+using PopupStore.Core.Redis;
+using PopupStore.Core.Scripts;
+using PopupStore.Grains;
+using PopupStore.Grains.Telemetry;
+using PopupStore.Silo.Health;
+using PopupStore.Silo.Telemetry;
+using OpenTelemetry.Metrics;
+using StackExchange.Redis;
+
+namespace PopupStore.Silo.Hosting;
+
+/// <summary>
+/// The silo process: an ASP.NET Core host (health, metrics, dashboard) around an Orleans silo that
+/// finds its peers through Redis. Every replica is the same; only configuration differs.
+/// </summary>
+public static class SiloApp
+{
+    public static async Task<WebApplication> BuildAsync(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        var connectionString = builder.Configuration.GetConnectionString("Redis") ?? RedisConnector.DefaultConnectionString;
+        var redis = await RedisConnector.ConnectAsync(connectionString, TimeSpan.FromSeconds(15));
+        await PopupScripts.LoadAllAsync(redis);
+
+        builder.Services.AddSingleton(redis);
+        builder.Services.AddOrderProcessing(builder.Configuration);
+        builder.Services.AddSingleton<SiloHealth>();
+
+        builder.UseOrleans(silo =>
+        {
+            silo.UseRedisClustering(options =>
+            {
+                options.ConfigurationOptions = RedisConnector.Parse(connectionString);
+                options.CreateMultiplexer = _ => Task.FromResult((redis, true));
+            });
+            silo.Configure<ClusterMembershipOptions>(FastFailureDetection.Apply);
+            silo.Configure<SiloMessagingOptions>(FastFailureDetection.Apply);
+            silo.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("Orleans:Membership"));
+            silo.AddDashboard();
+        });
+
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter("Microsoft.Orleans", PopupMetrics.MeterName, ClusterMetrics.MeterName)
+            .AddPrometheusExporter());
+        builder.Services.AddHostedService<ClusterMetrics>();
+
+        var app = builder.Build();
+        app.MapGet("/health", async (SiloHealth health, CancellationToken cancellation) =>
+        {
+            var report = await health.CheckAsync(cancellation);
+            return Results.Json(report, statusCode: report.Healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+        });
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapOrleansDashboard(routePrefix: "/dashboard");
+        return app;
+    }
+}
