@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Runs a whole local sale: Redis (started here unless ConnectionStrings__Redis is set), 3 silos on
+# loopback, a sale of 10,000 units and a crowd of 30,000 buyers with 10% duplicates; prints the report
+# and stops everything it started, also on Ctrl-C. Settings: UNITS, BUYERS, DUPLICATES, SILOS, DURATION.
+set -euo pipefail
+
+UNITS="${UNITS:-10000}"
+BUYERS="${BUYERS:-30000}"
+DUPLICATES="${DUPLICATES:-0.1}"
+SILOS="${SILOS:-3}"
+DURATION="${DURATION:-10m}"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+WORK="$ROOT/.run"
+CONFIG="Release"
+PIDS=()
+
+say() { printf '[run-sale] %s\n' "$*"; }
+
+cleanup() {
+  local code=$?
+  trap - EXIT INT TERM
+  if ((${#PIDS[@]})); then
+    say "stopping what this script started"
+    kill "${PIDS[@]}" 2>/dev/null || true
+    wait "${PIDS[@]}" 2>/dev/null || true
+  fi
+  exit "$code"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+  local port
+  for _ in $(seq 1 200); do
+    port=$((20000 + RANDOM % 20000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port"
+      return
+    fi
+  done
+  echo "no free port found" >&2
+  return 1
+}
+
+command -v dotnet >/dev/null || { echo "The .NET SDK is required (dotnet not on PATH)." >&2; exit 1; }
+mkdir -p "$WORK"
+
+if [[ -z "${ConnectionStrings__Redis:-}" ]]; then
+  if ! command -v redis-server >/dev/null; then
+    if [[ $(id -u) -eq 0 ]]; then
+      say "installing redis-server"
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+    else
+      echo "redis-server is missing. Install it with: sudo apt-get install -y redis-server" >&2
+      exit 1
+    fi
+  fi
+  REDIS_PORT="$(free_port)"
+  rm -rf "$WORK/redis" && mkdir -p "$WORK/redis"
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$WORK/redis" --save '' \
+    --appendonly yes --appendfsync everysec >"$WORK/redis.log" 2>&1 &
+  PIDS+=($!)
+  export ConnectionStrings__Redis="127.0.0.1:$REDIS_PORT"
+  for _ in $(seq 1 50); do
+    redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  say "redis-server on 127.0.0.1:$REDIS_PORT (AOF everysec, data in $WORK/redis)"
+else
+  say "using Redis from ConnectionStrings__Redis"
+fi
+
+say "building ($CONFIG)"
+dotnet build "$ROOT/PopupStore.sln" -c "$CONFIG" -nologo -v quiet >"$WORK/build.log" 2>&1 \
+  || { tail -30 "$WORK/build.log" >&2; exit 1; }
+SILO_DIR="$ROOT/src/Silo/bin/$CONFIG/net10.0"
+CLIENT="$ROOT/src/LoadClient/bin/$CONFIG/net10.0/PopupStore.LoadClient.dll"
+
+HEALTH=()
+for i in $(seq 0 $((SILOS - 1))); do
+  http="$(free_port)"
+  (
+    cd "$SILO_DIR"
+    export Orleans__Endpoints__SiloPort="$(free_port)" Orleans__Endpoints__GatewayPort="$(free_port)"
+    export Orleans__Endpoints__AdvertisedIPAddress=127.0.0.1 ASPNETCORE_URLS="http://127.0.0.1:$http"
+    exec dotnet PopupStore.Silo.dll
+  ) >"$WORK/silo-$i.log" 2>&1 &
+  PIDS+=($!)
+  HEALTH+=("http://127.0.0.1:$http/health")
+  say "silo $i starting (http $http, log $WORK/silo-$i.log)"
+done
+
+say "waiting for $SILOS healthy silos"
+for url in "${HEALTH[@]}"; do
+  for attempt in $(seq 1 120); do
+    if curl -fsS "$url" >/dev/null 2>&1; then break; fi
+    if ((attempt == 120)); then echo "silo at $url never became healthy; see $WORK/silo-*.log" >&2; exit 1; fi
+    sleep 0.5
+  done
+done
+say "all silos healthy"
+
+dotnet "$CLIENT" sale start --units "$UNITS" --duration "$DURATION"
+dotnet "$CLIENT" run --buyers "$BUYERS" --duplicate-ratio "$DUPLICATES" --report-json "$WORK/report.json"

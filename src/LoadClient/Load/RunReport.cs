@@ -1,0 +1,95 @@
+using HdrHistogram;
+using PopupStore.Core.Invariants;
+using PopupStore.Core.Orders;
+using PopupStore.Core.Outcomes;
+
+namespace PopupStore.LoadClient.Load;
+
+/// <summary>A run's figures, computed from the outcomes Redis stored (never from client-side guesses).</summary>
+public sealed record RunReport(
+    string RunId,
+    int Buyers,
+    int OrdersWritten,
+    int Answered,
+    int Unanswered,
+    int DoubleAnswers,
+    int Completed,
+    IReadOnlyDictionary<string, int> Rejected,
+    double? SellOutSeconds,
+    double? SellOutAfterArrivalSeconds,
+    double DurationSeconds,
+    double OrdersPerSecond,
+    LatencySummary Latency,
+    long ProductLeft,
+    IReadOnlyList<InvariantResult> Invariants)
+{
+    public bool Passed => Unanswered == 0 && DoubleAnswers == 0 && Invariants.All(i => i.Passed);
+
+    public static RunReport Build(
+        string runId,
+        int buyers,
+        IReadOnlyCollection<string> written,
+        IReadOnlyDictionary<string, AnsweredOrder> answers,
+        int doubleAnswers,
+        long productLeft,
+        InvariantReport invariants)
+    {
+        var histogram = new LongHistogram(TimeSpan.FromHours(1).Ticks / TimeSpan.TicksPerMillisecond, 3);
+        long firstArrival = long.MaxValue, lastArrival = 0, lastAnswer = 0, lastSale = 0;
+        foreach (var answer in answers.Values)
+        {
+            if (Core.Redis.StreamIds.Milliseconds(answer.OrderEntryId) is { } arrived)
+            {
+                firstArrival = Math.Min(firstArrival, arrived);
+                lastArrival = Math.Max(lastArrival, arrived);
+            }
+
+            lastAnswer = Math.Max(lastAnswer, answer.AnsweredAtMilliseconds);
+            if (answer.Result == OrderResult.Complete)
+            {
+                lastSale = Math.Max(lastSale, answer.AnsweredAtMilliseconds);
+            }
+
+            if (answer.LatencyMilliseconds is { } latency)
+            {
+                histogram.RecordValue(Math.Min(latency, histogram.HighestTrackableValue));
+            }
+        }
+
+        var soldOut = productLeft == 0 && lastSale > 0 && firstArrival != long.MaxValue;
+        var duration = firstArrival == long.MaxValue ? 0 : (lastAnswer - firstArrival) / 1000.0;
+        var rejected = OrderResults.RejectionReasons.ToDictionary(
+            reason => reason,
+            reason => answers.Values.Count(a => a.Result != OrderResult.Complete && a.Result.ToWire() == reason));
+
+        return new RunReport(
+            runId,
+            buyers,
+            written.Count,
+            answers.Count,
+            written.Count(id => !answers.ContainsKey(id)),
+            doubleAnswers,
+            answers.Values.Count(a => a.Result == OrderResult.Complete),
+            rejected,
+            soldOut ? (lastSale - firstArrival) / 1000.0 : null,
+            soldOut ? Math.Max(0, lastSale - lastArrival) / 1000.0 : null,
+            duration,
+            duration > 0 ? answers.Count / duration : 0,
+            LatencySummary.From(histogram),
+            productLeft,
+            invariants.Results);
+    }
+}
+
+public sealed record LatencySummary(long P50, long P90, long P99, long Max, double Mean, long Count)
+{
+    public static LatencySummary From(LongHistogram histogram) => histogram.TotalCount == 0
+        ? new LatencySummary(0, 0, 0, 0, 0, 0)
+        : new LatencySummary(
+            histogram.GetValueAtPercentile(50),
+            histogram.GetValueAtPercentile(90),
+            histogram.GetValueAtPercentile(99),
+            histogram.GetMaxValue(),
+            Math.Round(histogram.GetMean(), 2),
+            histogram.TotalCount);
+}

@@ -1,0 +1,143 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using PopupStore.Core.Sales;
+using PopupStore.LoadClient.Cli;
+
+namespace PopupStore.LoadClient.Sales;
+
+/// <summary><c>sale start|status|reset|close</c>.</summary>
+public static class SaleCommands
+{
+    public static Command Create()
+    {
+        var sale = new Command("sale", "Start, inspect, close or reset the sale kept in Redis");
+        sale.Subcommands.Add(Start());
+        sale.Subcommands.Add(Status());
+        sale.Subcommands.Add(Close());
+        sale.Subcommands.Add(Reset());
+        return sale;
+    }
+
+    private static Command Start()
+    {
+        var units = new Option<long>("--units") { Description = "Units on sale", DefaultValueFactory = _ => 10_000 };
+        units.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<long>() <= 0)
+            {
+                r.AddError("--units must be a positive number.");
+            }
+        });
+        var duration = CommonOptions.Duration("--duration", "How long the sale stays open (e.g. 10m, 90s)", TimeSpan.FromMinutes(10));
+        var force = new Option<bool>("--force") { Description = "Replace an existing sale and delete everything it produced" };
+
+        var command = new Command("start", "Start a sale. Idempotent: an existing sale is kept unless --force is given") { units, duration, force };
+        command.SetAction((parse, _) => RedisSession.RunAsync(parse.GetValue(CommonOptions.Redis)!, async redis =>
+        {
+            var wantedUnits = parse.GetValue(units);
+            var wantedDuration = parse.GetValue(duration);
+            var result = await new SaleStore(redis).StartAsync(wantedUnits, wantedDuration, parse.GetValue(force));
+            var window = $"{result.Units} units, {Format(result.Duration)}, opened {Time(result.OpensAt)}, closes {Time(result.ClosesAt)}";
+            if (result.Started)
+            {
+                Console.WriteLine($"Sale started: {window}.");
+                return ExitCodes.Ok;
+            }
+
+            var same = result.Units == wantedUnits && result.Duration == wantedDuration;
+            Console.WriteLine($"A sale already exists and was kept: {window}.");
+            if (same)
+            {
+                return ExitCodes.Ok;
+            }
+
+            await Console.Error.WriteLineAsync("It differs from the requested one; use --force to replace it (this deletes its outcomes).");
+            return ExitCodes.Failed;
+        }));
+        return command;
+    }
+
+    private static Command Status()
+    {
+        var json = new Option<bool>("--json") { Description = "Print the status as JSON" };
+        var watch = new Option<bool>("--watch") { Description = "Refresh every second until Ctrl-C" };
+        var command = new Command("status", "Show units, sold, rejections by reason, state and time left") { json, watch };
+        command.SetAction((parse, cancellation) => RedisSession.RunAsync(parse.GetValue(CommonOptions.Redis)!, async redis =>
+        {
+            var store = new SaleStore(redis);
+            do
+            {
+                var status = await store.GetStatusAsync();
+                if (parse.GetValue(json))
+                {
+                    Console.WriteLine(JsonSerializer.Serialize(SaleStatusView.From(status), SaleStatusView.JsonOptions));
+                }
+                else
+                {
+                    if (parse.GetValue(watch) && !Console.IsOutputRedirected)
+                    {
+                        Console.Clear();
+                    }
+
+                    SaleStatusView.Print(status, Console.Out);
+                }
+
+                if (!parse.GetValue(watch))
+                {
+                    break;
+                }
+
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1), cancellation);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+            while (!cancellation.IsCancellationRequested);
+
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static Command Close()
+    {
+        var command = new Command("close", "End the sale now: later orders are answered 'closed'");
+        command.SetAction((parse, _) => RedisSession.RunAsync(parse.GetValue(CommonOptions.Redis)!, async redis =>
+        {
+            await new SaleStore(redis).CloseAsync();
+            Console.WriteLine("Sale closed.");
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static Command Reset()
+    {
+        var yes = new Option<bool>("--yes") { Description = "Confirm: delete the sale, its stock and every outcome" };
+        var command = new Command("reset", "Delete the sale and everything it produced (needs --yes)") { yes };
+        command.SetAction((parse, _) => RedisSession.RunAsync(parse.GetValue(CommonOptions.Redis)!, async redis =>
+        {
+            if (!parse.GetValue(yes))
+            {
+                await Console.Error.WriteLineAsync("popupstore: sale reset deletes every outcome of the sale; repeat with --yes to do it.");
+                return ExitCodes.Usage;
+            }
+
+            await new SaleStore(redis).ResetAsync();
+            Console.WriteLine("Sale reset: no sale in Redis now.");
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    internal static string Time(long epochMs) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(epochMs).ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
+
+    internal static string Format(TimeSpan span) =>
+        span.TotalHours >= 1 ? span.ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture) : span.ToString(@"m\:ss", CultureInfo.InvariantCulture);
+}
