@@ -1,0 +1,87 @@
+using Orleans.TestingHost;
+using PopupStore.Core.Redis;
+using PopupStore.Core.Sales;
+using StackExchange.Redis;
+
+namespace PopupStore.Tests.Infrastructure;
+
+/// <summary>
+/// Three real silos (Orleans TestingHost, TCP transport) that find each other through Redis membership,
+/// on a redis-server of their own.
+/// </summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    public const int Silos = 3;
+
+    public static readonly TimeSpan ClaimIdleTime = TimeSpan.FromSeconds(1);
+
+    public RedisServer Server { get; private set; } = null!;
+
+    public IConnectionMultiplexer Redis { get; private set; } = null!;
+
+    public TestCluster Cluster { get; private set; } = null!;
+
+    public IDatabase Database => Redis.GetDatabase();
+
+    public SaleStore Sales => new(Redis);
+
+    public async Task InitializeAsync()
+    {
+        Server = await RedisServer.StartAsync();
+        Redis = await Server.ConnectAsync();
+
+        var builder = new TestClusterBuilder(Silos);
+        builder.Options.UseTestClusterMembership = false;
+        builder.Options.GatewayPerSilo = true;
+        builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
+        builder.Options.ClusterId = "test-" + Guid.NewGuid().ToString("N")[..8];
+        builder.Options.ServiceId = "popupstore-tests";
+        builder.Properties["ConnectionStrings:Redis"] = Server.ConnectionString;
+        builder.Properties["Processing:ClaimIdleTime"] = ClaimIdleTime.ToString();
+        builder.Properties["Processing:ClaimInterval"] = "00:00:00.500";
+        builder.Properties["Processing:KeepAliveInterval"] = "00:00:01";
+        builder.AddSiloBuilderConfigurator<TestSiloConfigurator>();
+        builder.AddClientBuilderConfigurator<TestClientConfigurator>();
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    /// <summary>Deletes the sale and its outcomes (never the membership keys the silos live on).</summary>
+    public Task ResetSaleAsync() => Sales.ResetAsync();
+
+    public async Task WaitUntilDrainedAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            var waiting = await Database.StreamLengthAsync(RedisKeys.Orders);
+            var pending = await new Core.Orders.OrderQueue(Redis).PendingCountAsync();
+            if (waiting == 0 && pending == 0)
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        try
+        {
+            await Cluster.StopAllSilosAsync();
+        }
+        finally
+        {
+            await Cluster.DisposeAsync();
+            await Redis.DisposeAsync();
+            await Server.DisposeAsync();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster";
+}

@@ -1,0 +1,29 @@
+using PopupStore.Core.Scripts;
+using StackExchange.Redis;
+
+namespace PopupStore.Tests.Infrastructure;
+
+/// <summary>One redis-server per test class; tests clear the sale keys they use.</summary>
+public sealed class RedisFixture : IAsyncLifetime
+{
+    public RedisServer Server { get; private set; } = null!;
+
+    public IConnectionMultiplexer Redis { get; private set; } = null!;
+
+    public IDatabase Database => Redis.GetDatabase();
+
+    public async Task InitializeAsync()
+    {
+        Server = await RedisServer.StartAsync();
+        Redis = await Server.ConnectAsync();
+        await PopupScripts.LoadAllAsync(Redis);
+    }
+
+    public async Task FlushAsync() => await Redis.GetServer(Redis.GetEndPoints()[0]).FlushDatabaseAsync();
+
+    public async Task DisposeAsync()
+    {
+        await Redis.DisposeAsync();
+        await Server.DisposeAsync();
+    }
+}
