@@ -84,6 +84,20 @@ public static class RunCommand
     public static async Task<int> RunAsync(
         IConnectionMultiplexer redis, LoadSettings settings, FileInfo? reportJson, TextWriter output, CancellationToken cancellation)
     {
+        var report = await ExecuteAsync(redis, settings, output, cancellation);
+        if (reportJson is not null)
+        {
+            await File.WriteAllTextAsync(reportJson.FullName, JsonSerializer.Serialize(report, Json), CancellationToken.None);
+            output.WriteLine($"Report written to {reportJson.FullName}");
+        }
+
+        return report.Passed ? ExitCodes.Ok : ExitCodes.Failed;
+    }
+
+    /// <summary>Sends the crowd, waits for the answers and builds the report (printed to <paramref name="output"/>).</summary>
+    public static async Task<RunReport> ExecuteAsync(
+        IConnectionMultiplexer redis, LoadSettings settings, TextWriter output, CancellationToken cancellation)
+    {
         var status = await new SaleStore(redis).GetStatusAsync();
         if (!status.Exists)
         {
@@ -143,13 +157,7 @@ public static class RunCommand
             runId, settings.Buyers, written, collector.Answers, collector.DoubleAnswers,
             product.IsNull ? 0 : (long)product, invariants);
         ReportPrinter.Print(report, output);
-        if (reportJson is not null)
-        {
-            await File.WriteAllTextAsync(reportJson.FullName, JsonSerializer.Serialize(report, Json), CancellationToken.None);
-            output.WriteLine($"Report written to {reportJson.FullName}");
-        }
-
-        return report.Passed ? ExitCodes.Ok : ExitCodes.Failed;
+        return report;
     }
 
     private static async Task<InvariantReport> CheckSettledAsync(IConnectionMultiplexer redis, IReadOnlyCollection<string> written)
