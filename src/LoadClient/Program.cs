@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PopupStore.LoadClient.Bench;
 using PopupStore.LoadClient.Cli;
 using PopupStore.LoadClient.Load;
 using PopupStore.LoadClient.Sales;
@@ -9,6 +10,7 @@ var root = new RootCommand("Pop-up Store load client: start and watch a sale, se
 };
 root.Subcommands.Add(SaleCommands.Create());
 root.Subcommands.Add(RunCommand.Create());
+root.Subcommands.Add(BenchCommand.Create());
 
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)

@@ -1,0 +1,133 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using PopupStore.Core.Sales;
+using PopupStore.LoadClient.Cli;
+using StackExchange.Redis;
+
+namespace PopupStore.LoadClient.Bench;
+
+/// <summary>
+/// <c>bench</c>: the limit (completion script alone), the direct consumer (no Orleans) and the cluster
+/// (1 and 3 silo processes) on one Redis in one run, with ratios. It replaces the sale in that Redis.
+/// </summary>
+public static class BenchCommand
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public static Command Create()
+    {
+        var buyers = new Option<int>("--buyers") { Description = "Buyers in the flash crowd", DefaultValueFactory = _ => 100_000 };
+        var units = new Option<long>("--units") { Description = "Units on sale", DefaultValueFactory = _ => 10_000 };
+        var duplicates = new Option<double>("--duplicate-ratio") { Description = "Share of buyers ordering two or three times", DefaultValueFactory = _ => 0.1 };
+        var steady = CommonOptions.Duration("--steady", "Length of the steady stream at half the saturated rate", TimeSpan.FromSeconds(20));
+        var silos = new Option<string>("--silos") { Description = "Cluster sizes to measure, comma separated", DefaultValueFactory = _ => "1,3" };
+        var only = new Option<string>("--only") { Description = "Measures to run: limit,direct,cluster", DefaultValueFactory = _ => "limit,direct,cluster" };
+        var siloDll = new Option<FileInfo?>("--silo-dll") { Description = "Path to PopupStore.Silo.dll (default: found from the repository's build output)" };
+        var pollers = new Option<int>("--pollers") { Description = "Pollers per silo, and consumers of the direct baseline", DefaultValueFactory = _ => 2 };
+        var batch = new Option<int>("--batch-size") { Description = "Entries per XREADGROUP", DefaultValueFactory = _ => 200 };
+        var reportJson = new Option<FileInfo?>("--report-json") { Description = "Also write the table as JSON to this file" };
+        var force = new Option<bool>("--force") { Description = "Run even though a sale exists in this Redis (it is replaced)" };
+        foreach (var option in new Option[] { buyers, pollers, batch })
+        {
+            option.Validators.Add(r =>
+            {
+                if (r.GetValueOrDefault<int>() <= 0)
+                {
+                    r.AddError($"{option.Name} must be a positive number.");
+                }
+            });
+        }
+
+        var command = new Command("bench", "Benchmark: completion script limit, direct consumer and 1/3-silo clusters on one Redis (replaces its sale)")
+        {
+            buyers, units, duplicates, steady, silos, only, siloDll, pollers, batch, reportJson, force,
+        };
+        command.SetAction((parse, _) => RedisSession.RunAsync(parse.GetValue(CommonOptions.Redis)!, async redis =>
+        {
+            var sizes = ParseSizes(parse.GetValue(silos)!);
+            var measures = parse.GetValue(only)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet();
+            if (sizes is null || measures.Except(["limit", "direct", "cluster"]).Any())
+            {
+                await Console.Error.WriteLineAsync("popupstore: --silos takes sizes like 1,3 and --only a list of limit,direct,cluster (see --help)");
+                return ExitCodes.Usage;
+            }
+
+            if ((await new SaleStore(redis).GetStatusAsync()).Exists && !parse.GetValue(force))
+            {
+                await Console.Error.WriteLineAsync("popupstore: this Redis holds a sale; the benchmark replaces it. Use a dedicated Redis, or --force.");
+                return ExitCodes.Failed;
+            }
+
+            var dll = parse.GetValue(siloDll)?.FullName ?? SiloProcesses.FindSiloDll();
+            if (measures.Contains("cluster") && (dll is null || !File.Exists(dll)))
+            {
+                await Console.Error.WriteLineAsync("popupstore: PopupStore.Silo.dll not found; build the solution or pass --silo-dll");
+                return ExitCodes.Usage;
+            }
+
+            var scenario = new BenchScenario(parse.GetValue(buyers), parse.GetValue(units), parse.GetValue(duplicates), parse.GetValue(steady));
+            var report = await RunAsync(redis, parse.GetValue(CommonOptions.Redis)!, scenario, measures, sizes, dll, parse.GetValue(pollers), parse.GetValue(batch));
+            report.Print(Console.Out);
+            if (parse.GetValue(reportJson) is { } file)
+            {
+                await File.WriteAllTextAsync(file.FullName, JsonSerializer.Serialize(report with { }, Json));
+                Console.WriteLine($"Benchmark written to {file.FullName}");
+            }
+
+            await new SaleStore(redis).ResetAsync();
+            return report.Rows.All(r => r.Passed) ? ExitCodes.Ok : ExitCodes.Failed;
+        }));
+        return command;
+    }
+
+    private static async Task<BenchReport> RunAsync(
+        IConnectionMultiplexer redis, string connectionString, BenchScenario scenario, ISet<string> measures,
+        IReadOnlyList<int> sizes, string? dll, int pollers, int batchSize)
+    {
+        var runner = new BenchRunner(redis, connectionString, scenario, Console.Out);
+        var rows = new List<BenchRow>();
+        if (measures.Contains("limit"))
+        {
+            rows.Add(await runner.LimitAsync());
+        }
+
+        if (measures.Contains("direct"))
+        {
+            rows.Add(await runner.DirectAsync(pollers, batchSize));
+        }
+
+        if (measures.Contains("cluster"))
+        {
+            var settings = new Dictionary<string, string>
+            {
+                ["Processing__PollersPerSilo"] = pollers.ToString(CultureInfo.InvariantCulture),
+                ["Processing__BatchSize"] = batchSize.ToString(CultureInfo.InvariantCulture),
+            };
+            foreach (var size in sizes)
+            {
+                rows.Add(await runner.ClusterAsync(dll!, size, settings));
+            }
+        }
+
+        var info = (await redis.GetDatabase().ExecuteAsync("INFO", "server")).ToString();
+        var version = info.Split('\n').FirstOrDefault(l => l.StartsWith("redis_version:", StringComparison.Ordinal))?.Split(':')[1].Trim() ?? "?";
+        return new BenchReport(scenario, version, Environment.ProcessorCount, rows);
+    }
+
+    private static List<int>? ParseSizes(string text)
+    {
+        var sizes = new List<int>();
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var size) || size is < 1 or > 16)
+            {
+                return null;
+            }
+
+            sizes.Add(size);
+        }
+
+        return sizes.Count > 0 ? sizes : null;
+    }
+}

@@ -1,0 +1,17 @@
+namespace PopupStore.LoadClient.Bench;
+
+/// <summary>One line of the benchmark table.</summary>
+public sealed record BenchRow(
+    string Name,
+    double OrdersPerSecond,
+    long? P50,
+    long? P99,
+    long? Max,
+    double? SellOutAfterArrivalSeconds,
+    double? SteadyOrdersPerSecond = null,
+    long? SteadyP50 = null,
+    long? SteadyP99 = null,
+    long? SteadyMax = null,
+    IReadOnlyList<double>? PeakMemoryMiB = null,
+    double? MiBPer100kCustomerGrains = null,
+    bool Passed = true);

@@ -1,0 +1,84 @@
+using PopupStore.Core.Sales;
+using PopupStore.LoadClient.Load;
+using StackExchange.Redis;
+
+namespace PopupStore.LoadClient.Bench;
+
+/// <summary>Runs every measurement of the benchmark on one Redis, one after another, and builds the table.</summary>
+public sealed class BenchRunner(IConnectionMultiplexer redis, string connectionString, BenchScenario scenario, TextWriter log)
+{
+    private static readonly TimeSpan AnswerTimeout = TimeSpan.FromMinutes(5);
+
+    public async Task<BenchRow> LimitAsync()
+    {
+        log.WriteLine("limit: the completion script alone, pipelined");
+        var rate = await LimitBenchmark.RunAsync(redis, scenario);
+        log.WriteLine($"limit: {rate:0} orders/s");
+        return new BenchRow("limit", rate, null, null, null, null);
+    }
+
+    public async Task<BenchRow> DirectAsync(int consumers, int batchSize)
+    {
+        log.WriteLine($"direct: one process, {consumers} consumers, batches of {batchSize}, no Orleans");
+        return await MeasureAsync("direct", async run =>
+        {
+            using var stop = new CancellationTokenSource();
+            var consumer = new DirectConsumer(redis, consumers, batchSize).RunAsync(stop.Token);
+            try
+            {
+                return await run();
+            }
+            finally
+            {
+                await stop.CancelAsync();
+                await consumer;
+            }
+        });
+    }
+
+    public async Task<BenchRow> ClusterAsync(string siloDll, int silos, IReadOnlyDictionary<string, string> settings)
+    {
+        var name = $"cluster-{silos}";
+        log.WriteLine($"{name}: {silos} silo process(es)");
+        await using var processes = await SiloProcesses.StartAsync(
+            siloDll, silos, connectionString, $"bench-{Guid.NewGuid():N}"[..14], settings, TimeSpan.FromSeconds(90));
+        var before = processes.MemoryMiB().Sum();
+        var row = await MeasureAsync(name, run => run());
+        var after = processes.MemoryMiB().Sum();
+        return row with
+        {
+            PeakMemoryMiB = processes.PeakMemoryMiB(),
+            MiBPer100kCustomerGrains = Math.Round(Math.Max(0, after - before) / scenario.Buyers * 100_000, 1),
+        };
+    }
+
+    /// <summary>A flash crowd (saturation), then a steady stream at half the saturated rate (latency).</summary>
+    private async Task<BenchRow> MeasureAsync(string name, Func<Func<Task<RunReport>>, Task<RunReport>> around)
+    {
+        await new SaleStore(redis).StartAsync(scenario.Units, TimeSpan.FromHours(1), force: true);
+        var flash = await around(() => RunCommand.ExecuteAsync(
+            redis, new LoadSettings(scenario.Buyers, scenario.DuplicateRatio, null, 0, 0, AnswerTimeout, scenario.Seed), TextWriter.Null, CancellationToken.None));
+        log.WriteLine($"{name}: flash {flash.OrdersPerSecond:0} orders/s, p50 {flash.Latency.P50} ms, p99 {flash.Latency.P99} ms, invariants {(flash.Passed ? "ok" : "FAIL")}");
+
+        var ordersPerBuyer = flash.Buyers > 0 ? (double)flash.OrdersWritten / flash.Buyers : 1;
+        var arrivals = Math.Max(1, flash.OrdersPerSecond / 2 / ordersPerBuyer);
+        var buyers = (int)Math.Max(100, arrivals * scenario.SteadyDuration.TotalSeconds);
+        await new SaleStore(redis).StartAsync(buyers, TimeSpan.FromHours(1), force: true);
+        var steady = await around(() => RunCommand.ExecuteAsync(
+            redis, new LoadSettings(buyers, scenario.DuplicateRatio, arrivals, 0, 0, AnswerTimeout, scenario.Seed), TextWriter.Null, CancellationToken.None));
+        log.WriteLine($"{name}: steady {steady.OrdersPerSecond:0} orders/s, p50 {steady.Latency.P50} ms, p99 {steady.Latency.P99} ms, invariants {(steady.Passed ? "ok" : "FAIL")}");
+
+        return new BenchRow(
+            name,
+            Math.Round(flash.OrdersPerSecond, 1),
+            flash.Latency.P50,
+            flash.Latency.P99,
+            flash.Latency.Max,
+            flash.SellOutAfterArrivalSeconds,
+            Math.Round(steady.OrdersPerSecond, 1),
+            steady.Latency.P50,
+            steady.Latency.P99,
+            steady.Latency.Max,
+            Passed: flash.Passed && steady.Passed);
+    }
+}
