@@ -21,6 +21,15 @@ public static class OrderProcessingExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<OrderProcessingOptions>, OrderProcessingOptionsValidator>();
         services.AddSingleton<OrderCompleter>();
+        services.AddSingleton<SaleSignals>();
+        services.AddSingleton<IOrderCompletion>(sp =>
+        {
+            var settings = sp.GetRequiredService<IOptions<OrderProcessingOptions>>().Value;
+            return new CompletionBatcher(
+                sp.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>(),
+                settings.CompletionBatchSize,
+                settings.CompletionCallsInFlight);
+        });
         services.AddSingleton<OrderQueue>();
         services.AddSingleton<SaleStore>();
         services.AddHostedService<PollerKeeper>();

@@ -4,22 +4,41 @@ using StackExchange.Redis;
 
 namespace PopupStore.Core.Orders;
 
-/// <summary>Runs the completion script for one order: the single place where outcomes are decided and stored.</summary>
-public sealed class OrderCompleter(IConnectionMultiplexer redis)
+/// <summary>Runs the completion script: the single place where outcomes are decided and stored.</summary>
+public sealed class OrderCompleter(IConnectionMultiplexer redis) : IOrderCompletion
 {
+    public const int ValuesPerOrder = 5;
+
     private static readonly RedisKey[] Keys =
     [
         RedisKeys.Product, RedisKeys.Sale, RedisKeys.Buyers, RedisKeys.Answered, RedisKeys.Counts,
         RedisKeys.Complete, RedisKeys.Rejected, RedisKeys.Customers,
     ];
 
-    public async Task<OrderOutcome> CompleteAsync(OrderRequest order)
+    public async Task<OrderOutcome> CompleteAsync(OrderRequest order) => (await CompleteManyAsync([order]))[0];
+
+    /// <summary>Answers the orders in one script call; outcomes come back in the same order.</summary>
+    public async Task<OrderOutcome[]> CompleteManyAsync(IReadOnlyList<OrderRequest> orders)
     {
-        var result = await PopupScripts.CompleteOrder.EvaluateAsync(
-            redis.GetDatabase(),
-            Keys,
-            [order.OrderId, order.CustomerId, order.Ticket, order.EntryId, order.InvalidReason ?? string.Empty]);
-        var parts = (RedisResult[])result!;
-        return new OrderOutcome(OrderResults.FromWire((string)parts[0]!), (long)parts[1] == 1);
+        var values = new RedisValue[orders.Count * ValuesPerOrder];
+        for (var i = 0; i < orders.Count; i++)
+        {
+            var order = orders[i];
+            var at = i * ValuesPerOrder;
+            values[at] = order.OrderId;
+            values[at + 1] = order.CustomerId;
+            values[at + 2] = order.Ticket;
+            values[at + 3] = order.EntryId;
+            values[at + 4] = order.InvalidReason ?? string.Empty;
+        }
+
+        var result = (RedisResult[])(await PopupScripts.CompleteOrders.EvaluateAsync(redis.GetDatabase(), Keys, values))!;
+        var outcomes = new OrderOutcome[orders.Count];
+        for (var i = 0; i < outcomes.Length; i++)
+        {
+            outcomes[i] = new OrderOutcome(OrderResults.FromWire((string)result[2 * i]!), (long)result[(2 * i) + 1] == 1);
+        }
+
+        return outcomes;
     }
 }

@@ -5,13 +5,13 @@ namespace PopupStore.Core.Scripts;
 /// <summary>The product's Lua scripts, read once per process from the embedded resources.</summary>
 public static class PopupScripts
 {
-    public static RedisScript CompleteOrder { get; } = RedisScript.FromResource("complete_order.lua");
+    public static RedisScript CompleteOrders { get; } = RedisScript.FromResource("complete_orders.lua");
 
     public static RedisScript StartSale { get; } = RedisScript.FromResource("start_sale.lua");
 
     public static RedisScript AckOrders { get; } = RedisScript.FromResource("ack_orders.lua");
 
-    public static IReadOnlyList<RedisScript> All { get; } = [CompleteOrder, StartSale, AckOrders];
+    public static IReadOnlyList<RedisScript> All { get; } = [CompleteOrders, StartSale, AckOrders];
 
     public static async Task LoadAllAsync(IConnectionMultiplexer multiplexer)
     {

@@ -1,3 +1,4 @@
+using Orleans.Placement;
 using PopupStore.Core.Orders;
 
 namespace PopupStore.Grains.Customers;
@@ -6,15 +7,18 @@ namespace PopupStore.Grains.Customers;
 /// Serializes one customer's orders and remembers a purchase it has seen. The remembered purchase is
 /// only a shortcut for logs and stats: the completion script's sale:buyers guard is what decides,
 /// so a second activation of this grain (or a lost one) can never sell a second unit.
+/// Placed on the silo of the poller that first calls it: a customer's orders are then answered without a
+/// network hop, and a second order read by another silo still finds this activation.
 /// </summary>
+[PreferLocalPlacement]
 [CollectionAgeLimit(Minutes = 5)]
-public sealed class CustomerGrain(OrderCompleter completer) : Grain, ICustomerGrain
+public sealed class CustomerGrain(IOrderCompletion completion) : Grain, ICustomerGrain
 {
     private string? _boughtWith;
 
     public async ValueTask<OrderOutcome> PlaceOrder(OrderRequest order)
     {
-        var outcome = await completer.CompleteAsync(order);
+        var outcome = await completion.CompleteAsync(order);
         if (outcome.Result == OrderResult.Complete)
         {
             _boughtWith ??= order.OrderId;

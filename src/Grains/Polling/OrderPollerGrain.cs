@@ -17,7 +17,8 @@ namespace PopupStore.Grains.Polling;
 [PreferLocalPlacement]
 public sealed partial class OrderPollerGrain(
     OrderQueue queue,
-    OrderCompleter completer,
+    IOrderCompletion completion,
+    SaleSignals signals,
     IOptions<OrderProcessingOptions> options,
     ILocalSiloDetails silo,
     ILogger<OrderPollerGrain> logger) : Grain, IOrderPollerGrain
@@ -173,9 +174,11 @@ public sealed partial class OrderPollerGrain(
 
             var request = OrderEntryParser.Parse(entry);
             requests[i] = request;
-            answers[i] = request.IsValid
+            // Once sold out every order is a rejection: skip the customer grain and let the script
+            // record it. The script still decides, so a stale flag can only cost a grain call.
+            answers[i] = request.IsValid && !signals.SoldOut
                 ? GrainFactory.GetGrain<ICustomerGrain>(request.CustomerId).PlaceOrder(request).AsTask()
-                : completer.CompleteAsync(request);
+                : completion.CompleteAsync(request);
         }
 
         var done = new List<RedisValue>(batch.Length);
@@ -220,6 +223,7 @@ public sealed partial class OrderPollerGrain(
     {
         _answered++;
         _failures.Remove(request.EntryId);
+        signals.Observe(outcome.Result);
         var latency = StreamIds.Milliseconds(request.EntryId) is { } arrived
             ? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - arrived
             : (long?)null;
@@ -239,7 +243,7 @@ public sealed partial class OrderPollerGrain(
         var reason = $"failed {attempts} times: {error.GetType().Name}";
         try
         {
-            var outcome = await completer.CompleteAsync(request with { InvalidReason = reason });
+            var outcome = await completion.CompleteAsync(request with { InvalidReason = reason, Ticket = string.Empty });
             Answered(request, outcome);
             LogPoisoned(request.EntryId, request.OrderId, attempts);
             return true;

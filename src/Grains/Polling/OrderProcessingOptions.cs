@@ -20,6 +20,12 @@ public sealed class OrderProcessingOptions
     /// <summary>How often a poller looks for entries to claim.</summary>
     public TimeSpan ClaimInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Most orders one completion script call answers (concurrent completions are coalesced).</summary>
+    public int CompletionBatchSize { get; set; } = 256;
+
+    /// <summary>Completion script calls in flight at once per silo; while they run, the next batch fills.</summary>
+    public int CompletionCallsInFlight { get; set; } = 4;
+
     /// <summary>After this many failed attempts an entry is answered <c>invalid</c> and moved aside.</summary>
     public int MaxDeliveries { get; set; } = 5;
 
@@ -49,6 +55,16 @@ public sealed class OrderProcessingOptions
         if (ClaimIdleTime < TimeSpan.FromMilliseconds(100))
         {
             yield return $"{SectionName}:ClaimIdleTime must be at least 100 ms (was {ClaimIdleTime}).";
+        }
+
+        if (CompletionBatchSize is < 1 or > 2_000)
+        {
+            yield return $"{SectionName}:CompletionBatchSize must be between 1 and 2000 (was {CompletionBatchSize}).";
+        }
+
+        if (CompletionCallsInFlight is < 1 or > 64)
+        {
+            yield return $"{SectionName}:CompletionCallsInFlight must be between 1 and 64 (was {CompletionCallsInFlight}).";
         }
 
         if (MaxDeliveries < 1)

@@ -89,7 +89,8 @@ public static class BenchCommand
         var rows = new List<BenchRow>();
         if (measures.Contains("limit"))
         {
-            rows.Add(await runner.LimitAsync());
+            rows.Add(await runner.LimitAsync(1));
+            rows.Add(await runner.LimitAsync(batchSize));
         }
 
         if (measures.Contains("direct"))
@@ -110,8 +111,8 @@ public static class BenchCommand
             }
         }
 
-        var info = (await redis.GetDatabase().ExecuteAsync("INFO", "server")).ToString();
-        var version = info.Split('\n').FirstOrDefault(l => l.StartsWith("redis_version:", StringComparison.Ordinal))?.Split(':')[1].Trim() ?? "?";
+        var server = redis.GetServer(redis.GetEndPoints()[0]);
+        var version = server.Version.ToString();
         return new BenchReport(scenario, version, Environment.ProcessorCount, rows);
     }
 

@@ -12,14 +12,31 @@ public sealed record BenchReport(BenchScenario Scenario, string RedisVersion, in
         return top is { } t && bottom is > 0 ? Math.Round(t / bottom.Value, 3) : null;
     }
 
-    public IReadOnlyDictionary<string, double?> Ratios => new Dictionary<string, double?>
+    /// <summary>The best limit measured (per-order or batched calls): ratios are taken against the stricter one.</summary>
+    public string? BestLimit => Rows.Where(r => r.Name.StartsWith("limit", StringComparison.Ordinal))
+        .OrderByDescending(r => r.OrdersPerSecond).FirstOrDefault()?.Name;
+
+    public IReadOnlyDictionary<string, double?> Ratios
     {
-        ["cluster-3/limit"] = Ratio("cluster-3", "limit"),
-        ["cluster-3/direct"] = Ratio("cluster-3", "direct"),
-        ["cluster-1/limit"] = Ratio("cluster-1", "limit"),
-        ["cluster-1/direct"] = Ratio("cluster-1", "direct"),
-        ["direct/limit"] = Ratio("direct", "limit"),
-    };
+        get
+        {
+            var ratios = new Dictionary<string, double?>();
+            foreach (var row in Rows.Where(r => r.Name.StartsWith("cluster", StringComparison.Ordinal) || r.Name == "direct"))
+            {
+                if (BestLimit is { } limit)
+                {
+                    ratios[$"{row.Name}/{limit}"] = Ratio(row.Name, limit);
+                }
+
+                if (row.Name != "direct")
+                {
+                    ratios[$"{row.Name}/direct"] = Ratio(row.Name, "direct");
+                }
+            }
+
+            return ratios;
+        }
+    }
 
     public void Print(TextWriter output)
     {

@@ -9,12 +9,13 @@ public sealed class BenchRunner(IConnectionMultiplexer redis, string connectionS
 {
     private static readonly TimeSpan AnswerTimeout = TimeSpan.FromMinutes(5);
 
-    public async Task<BenchRow> LimitAsync()
+    public async Task<BenchRow> LimitAsync(int ordersPerCall)
     {
-        log.WriteLine("limit: the completion script alone, pipelined");
-        var rate = await LimitBenchmark.RunAsync(redis, scenario);
-        log.WriteLine($"limit: {rate:0} orders/s");
-        return new BenchRow("limit", rate, null, null, null, null);
+        var name = ordersPerCall == 1 ? "limit" : $"limit-batch-{ordersPerCall}";
+        log.WriteLine($"{name}: the completion script alone, pipelined, {ordersPerCall} order(s) per call");
+        var rate = await LimitBenchmark.RunAsync(redis, scenario, ordersPerCall);
+        log.WriteLine($"{name}: {rate:0} orders/s");
+        return new BenchRow(name, Math.Round(rate, 1), null, null, null, null);
     }
 
     public async Task<BenchRow> DirectAsync(int consumers, int batchSize)

@@ -5,7 +5,7 @@ namespace PopupStore.LoadClient.Bench;
 
 /// <summary>
 /// The baseline without Orleans: one process reading group <c>popup</c> in batches, running the
-/// completion script for each entry (pipelined) and acknowledging the batch, like a poller does.
+/// completion script once per batch and acknowledging the batch, like a poller does.
 /// </summary>
 public sealed class DirectConsumer(IConnectionMultiplexer redis, int consumers, int batchSize)
 {
@@ -36,11 +36,8 @@ public sealed class DirectConsumer(IConnectionMultiplexer redis, int consumers, 
                 continue;
             }
 
-            var answers = batch
-                .Where(entry => !entry.IsNull)
-                .Select(entry => completer.CompleteAsync(OrderEntryParser.Parse(entry)))
-                .ToArray();
-            await Task.WhenAll(answers);
+            var orders = batch.Where(entry => !entry.IsNull).Select(OrderEntryParser.Parse).ToArray();
+            await completer.CompleteManyAsync(orders);
             await queue.AcknowledgeAsync(batch.Select(entry => entry.Id).ToArray());
         }
     }

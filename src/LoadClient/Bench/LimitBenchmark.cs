@@ -8,34 +8,37 @@ namespace PopupStore.LoadClient.Bench;
 /// <summary>
 /// The physical limit: the completion script alone, pipelined from one process, on the same Redis and
 /// with the same mix of orders (units, duplicates) as the crowd. No streams, no consumers, no grains.
+/// Measured with one order per call (the script as a foreign caller would use it) and with batches
+/// (as the silos and the direct consumer use it).
 /// </summary>
 public static class LimitBenchmark
 {
-    private const int InFlight = 2000;
+    private const int OrdersInFlight = 4000;
 
-    public static async Task<double> RunAsync(IConnectionMultiplexer redis, BenchScenario scenario)
+    public static async Task<double> RunAsync(IConnectionMultiplexer redis, BenchScenario scenario, int ordersPerCall)
     {
         await new SaleStore(redis).StartAsync(scenario.Units, TimeSpan.FromHours(1), force: true);
-        var orders = scenario.Orders("limit").ToArray();
+        var calls = scenario.Orders("limit").Chunk(ordersPerCall).ToArray();
+        var total = calls.Sum(c => c.Length);
         var completer = new OrderCompleter(redis);
-        using var gate = new SemaphoreSlim(InFlight);
+        using var gate = new SemaphoreSlim(Math.Max(1, OrdersInFlight / ordersPerCall));
         var clock = Stopwatch.StartNew();
-        var tasks = new List<Task>(orders.Length);
-        foreach (var order in orders)
+        var tasks = new List<Task>(calls.Length);
+        foreach (var call in calls)
         {
             await gate.WaitAsync();
-            tasks.Add(CompleteAsync(completer, order, gate));
+            tasks.Add(CompleteAsync(completer, call, gate));
         }
 
         await Task.WhenAll(tasks);
-        return orders.Length / clock.Elapsed.TotalSeconds;
+        return total / clock.Elapsed.TotalSeconds;
     }
 
-    private static async Task CompleteAsync(OrderCompleter completer, OrderRequest order, SemaphoreSlim gate)
+    private static async Task CompleteAsync(OrderCompleter completer, OrderRequest[] orders, SemaphoreSlim gate)
     {
         try
         {
-            await completer.CompleteAsync(order);
+            await completer.CompleteManyAsync(orders);
         }
         finally
         {

@@ -1,0 +1,93 @@
+using System.Threading.Channels;
+using StackExchange.Redis;
+
+namespace PopupStore.Core.Orders;
+
+/// <summary>
+/// Coalesces the completions a process asks for at the same moment into one script call each, so a
+/// crowd costs Redis one EVALSHA per batch instead of one per order. It never waits to fill a batch:
+/// whatever is queued when a call slot frees up goes out, so a lone order goes out at once.
+/// </summary>
+public sealed class CompletionBatcher : IOrderCompletion, IAsyncDisposable
+{
+    private readonly OrderCompleter _completer;
+    private readonly int _maxBatch;
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SemaphoreSlim _slots;
+    private readonly Task _loop;
+
+    public CompletionBatcher(IConnectionMultiplexer redis, int maxBatch = 256, int callsInFlight = 4)
+    {
+        _completer = new OrderCompleter(redis);
+        _maxBatch = maxBatch;
+        _slots = new SemaphoreSlim(callsInFlight);
+        _loop = Task.Run(SendLoopAsync);
+    }
+
+    public Task<OrderOutcome> CompleteAsync(OrderRequest order)
+    {
+        var pending = new Pending(order, new TaskCompletionSource<OrderOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            throw new ObjectDisposedException(nameof(CompletionBatcher));
+        }
+
+        return pending.Answer.Task;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop;
+        _slots.Dispose();
+    }
+
+    private async Task SendLoopAsync()
+    {
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync())
+        {
+            await _slots.WaitAsync();
+            var batch = new List<Pending>();
+            while (batch.Count < _maxBatch && reader.TryRead(out var pending))
+            {
+                batch.Add(pending);
+            }
+
+            if (batch.Count == 0)
+            {
+                _slots.Release();
+                continue;
+            }
+
+            _ = SendAsync(batch);
+        }
+    }
+
+    private async Task SendAsync(List<Pending> batch)
+    {
+        try
+        {
+            var outcomes = await _completer.CompleteManyAsync(batch.ConvertAll(p => p.Order));
+            for (var i = 0; i < batch.Count; i++)
+            {
+                batch[i].Answer.TrySetResult(outcomes[i]);
+            }
+        }
+        catch (Exception ex)
+        {
+            // Every order of the batch stays unanswered for its caller, who retries; orders the script
+            // did answer before failing replay their outcome then.
+            foreach (var pending in batch)
+            {
+                pending.Answer.TrySetException(ex);
+            }
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    private sealed record Pending(OrderRequest Order, TaskCompletionSource<OrderOutcome> Answer);
+}
