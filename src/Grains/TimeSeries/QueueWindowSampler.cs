@@ -19,9 +19,8 @@ namespace PopupStore.Grains.TimeSeries;
 /// Without <c>entries-added</c> (Redis 6.2) the count is the entries present with an id inside the
 /// window: exact for queue:complete and queue:rejected, an undercount for the deleted queues.</para>
 /// </remarks>
-public sealed class QueueWindowSampler(TimeSpan window)
+public sealed class QueueWindowSampler
 {
-    private readonly long _windowMs = (long)window.TotalMilliseconds;
     private readonly Dictionary<string, (long WindowEnd, long AddedBefore)> _previous = new(StringComparer.Ordinal);
 
     /// <summary>End of the last window sampled, or null before the first.</summary>
@@ -61,9 +60,9 @@ public sealed class QueueWindowSampler(TimeSpan window)
         var addedBefore = Math.Max(0, total - stream.AddedAfterEnd);
         var hadPrevious = _previous.TryGetValue(stream.Stream, out var previous);
         _previous[stream.Stream] = (end, addedBefore);
-        if (!hadPrevious || previous.WindowEnd != end - _windowMs)
+        if (!hadPrevious)
         {
-            return null;   // no count for the window before: the split over windows is unknown
+            return null;   // no count at an earlier window's end: nothing to subtract from
         }
 
         // A smaller count than last time means the stream was deleted and created again.

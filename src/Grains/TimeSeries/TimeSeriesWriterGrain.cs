@@ -30,7 +30,7 @@ public sealed partial class TimeSeriesWriterGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _sampler = new QueueWindowSampler(_options.Window);
+        _sampler = new QueueWindowSampler();
         // Look often, write once per window: the snapshot should follow the window's end closely.
         var period = TimeSpan.FromMilliseconds(Math.Clamp(_options.Window.TotalMilliseconds / 10, 50, 500));
         _timer = this.RegisterGrainTimer(
