@@ -11,7 +11,10 @@ public static class PopupScripts
 
     public static RedisScript AckOrders { get; } = RedisScript.FromResource("ack_orders.lua");
 
-    public static IReadOnlyList<RedisScript> All { get; } = [CompleteOrders, StartSale, AckOrders];
+    /// <summary>Snapshot of the queue streams' counters for the cluster's time series writer.</summary>
+    public static RedisScript StreamCounters { get; } = RedisScript.FromResource("stream_counters.lua");
+
+    public static IReadOnlyList<RedisScript> All { get; } = [CompleteOrders, StartSale, AckOrders, StreamCounters];
 
     public static async Task LoadAllAsync(IConnectionMultiplexer multiplexer)
     {

@@ -6,6 +6,7 @@ using PopupStore.Grains;
 using PopupStore.Grains.Telemetry;
 using PopupStore.Silo.Health;
 using PopupStore.Silo.Telemetry;
+using PopupStore.Silo.TimeSeries;
 using OpenTelemetry.Metrics;
 using StackExchange.Redis;
 
@@ -26,6 +27,7 @@ public static class SiloApp
 
         builder.Services.AddSingleton(redis);
         builder.Services.AddOrderProcessing(builder.Configuration);
+        builder.Services.AddQueueTimeSeries(builder.Configuration);
         builder.Services.AddSingleton<SiloHealth>();
 
         builder.UseOrleans(silo =>

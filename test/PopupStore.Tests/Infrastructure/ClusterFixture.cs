@@ -15,6 +15,8 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public static readonly TimeSpan ClaimIdleTime = TimeSpan.FromSeconds(1);
 
+    public static readonly TimeSpan TimeSeriesWindow = TimeSpan.FromSeconds(1);
+
     public RedisServer Server { get; private set; } = null!;
 
     public IConnectionMultiplexer Redis { get; private set; } = null!;
@@ -40,6 +42,12 @@ public sealed class ClusterFixture : IAsyncLifetime
         builder.Properties["Processing:ClaimIdleTime"] = ClaimIdleTime.ToString();
         builder.Properties["Processing:ClaimInterval"] = "00:00:00.500";
         builder.Properties["Processing:KeepAliveInterval"] = "00:00:01";
+
+        // Redis here has no modules: force the cluster's time series writer (into RecordingSeriesSink),
+        // with a short window so a test sees several windows in a few seconds.
+        builder.Properties["TimeSeries:Writer"] = "Cluster";
+        builder.Properties["TimeSeries:Window"] = TimeSeriesWindow.ToString();
+        builder.Properties["TimeSeries:KeepAliveInterval"] = "00:00:00.500";
         builder.AddSiloBuilderConfigurator<TestSiloConfigurator>();
         builder.AddClientBuilderConfigurator<TestClientConfigurator>();
         Cluster = builder.Build();

@@ -6,11 +6,16 @@ using Orleans.TestingHost;
 using PopupStore.Core.Redis;
 using PopupStore.Core.Scripts;
 using PopupStore.Grains;
+using PopupStore.Grains.TimeSeries;
+using PopupStore.Silo.TimeSeries;
 using StackExchange.Redis;
 
 namespace PopupStore.Tests.Infrastructure;
 
-/// <summary>Test silos are wired like the real one: Redis membership, one shared multiplexer, the order pipeline.</summary>
+/// <summary>
+/// Test silos are wired like the real one: Redis membership, one shared multiplexer, the order pipeline,
+/// the time series supervisor (with a recording sink in place of RedisTimeSeries).
+/// </summary>
 public sealed class TestSiloConfigurator : ISiloConfigurator
 {
     public void Configure(ISiloBuilder silo)
@@ -20,6 +25,8 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
         PopupScripts.LoadAllAsync(redis).GetAwaiter().GetResult();
         silo.Services.AddSingleton<IConnectionMultiplexer>(redis);
         silo.Services.AddOrderProcessing(silo.Configuration);
+        silo.Services.AddSingleton<ISeriesSink, RecordingSeriesSink>();
+        silo.Services.AddQueueTimeSeries(silo.Configuration);
         silo.UseRedisClustering(options =>
         {
             options.ConfigurationOptions = RedisConnector.Parse(connectionString);

@@ -1,0 +1,49 @@
+namespace PopupStore.Grains.TimeSeries;
+
+/// <summary>Who writes the <c>ts:*</c> series.</summary>
+public enum TimeSeriesWriterMode
+{
+    /// <summary>Decided at silo start from MODULE LIST: the cluster writes only when RedisTimeSeries is loaded and RedisGears is not.</summary>
+    Auto,
+
+    /// <summary>The cluster writes, whatever MODULE LIST says (e.g. an ACL denies MODULE LIST on a Redis 8).</summary>
+    Cluster,
+
+    /// <summary>The cluster never writes.</summary>
+    Off,
+}
+
+/// <summary>The cluster's time series writer. Bound from the <c>TimeSeries</c> configuration section.</summary>
+public sealed class TimeSeriesOptions
+{
+    public const string SectionName = "TimeSeries";
+
+    public TimeSeriesWriterMode Writer { get; set; } = TimeSeriesWriterMode.Auto;
+
+    /// <summary>Sampling window; the dashboard aggregates per 5 s, so change it only in tests.</summary>
+    public TimeSpan Window { get; set; } = QueueSeries.DefaultWindow;
+
+    /// <summary>RETENTION of the series the cluster creates.</summary>
+    public TimeSpan Retention { get; set; } = QueueSeries.DefaultRetention;
+
+    /// <summary>How often every silo pings the writer grain so it stays active.</summary>
+    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    public IEnumerable<string> Validate()
+    {
+        if (Window < TimeSpan.FromMilliseconds(100))
+        {
+            yield return $"{SectionName}:Window must be at least 100 ms (was {Window}).";
+        }
+
+        if (Retention < TimeSpan.Zero)
+        {
+            yield return $"{SectionName}:Retention must not be negative (was {Retention}).";
+        }
+
+        if (KeepAliveInterval < TimeSpan.FromMilliseconds(100))
+        {
+            yield return $"{SectionName}:KeepAliveInterval must be at least 100 ms (was {KeepAliveInterval}).";
+        }
+    }
+}

@@ -1,0 +1,149 @@
+using Microsoft.Extensions.Options;
+using PopupStore.Grains;
+using PopupStore.Grains.TimeSeries;
+using StackExchange.Redis;
+
+namespace PopupStore.Silo.TimeSeries;
+
+/// <summary>
+/// At silo start: finds out which Redis modules are loaded, says in one log line who writes the
+/// <c>ts:*</c> series, and, when that is the cluster, keeps the single writer grain active.
+/// </summary>
+public sealed partial class TimeSeriesSupervisor(
+    IConnectionMultiplexer redis,
+    IGrainFactory grains,
+    IOptions<TimeSeriesOptions> options,
+    ILogger<TimeSeriesSupervisor> logger) : BackgroundService
+{
+    private static readonly string Panels = string.Join(", ", QueueSeries.DashboardPanels.Select(p => $"'{p}'"));
+
+    /// <summary>The decision, once made (null before).</summary>
+    public SeriesSource? Source { get; private set; }
+
+    /// <summary>Detects the modules, decides and logs the one line that says so.</summary>
+    public async Task<SeriesSource> DetectAndReportAsync()
+    {
+        var settings = options.Value;
+        var database = redis.GetDatabase();
+        RedisModules modules;
+        try
+        {
+            modules = await RedisModules.DetectAsync(database);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            modules = RedisModules.Unknown(ex.Message);
+        }
+
+        var source = SeriesSources.Decide(modules, settings.Writer);
+        switch (source)
+        {
+            case SeriesSource.GearsScript:
+                var (registration, error) = await GearsRegistrations.CheckAsync(database);
+                if (registration == GearsRegistration.Missing)
+                {
+                    LogGearsNotRegistered(source, GearsRegistrations.Description, Panels);
+                }
+                else
+                {
+                    LogGears(source, GearsRegistrations.Description, registration == GearsRegistration.Present ? "present" : $"not checked: {error}");
+                }
+
+                break;
+            case SeriesSource.GearsWithoutTimeSeries:
+                LogGearsWithoutTimeSeries(source, Panels);
+                break;
+            case SeriesSource.ClusterWriter when settings.Writer == TimeSeriesWriterMode.Cluster:
+                LogClusterForced(source, settings.Window, Describe(modules));
+                break;
+            case SeriesSource.ClusterWriter:
+                LogClusterWriter(source, settings.Window);
+                break;
+            case SeriesSource.NoModules:
+                LogNoModules(source, Panels);
+                break;
+            case SeriesSource.Unknown:
+                LogUnknown(source, modules.Error ?? "no reply", Panels);
+                break;
+            default:
+                LogDisabled(source);
+                break;
+        }
+
+        Source = source;
+        return source;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (await DetectAndReportAsync() != SeriesSource.ClusterWriter)
+        {
+            return;
+        }
+
+        var writer = grains.GetGrain<ITimeSeriesWriterGrain>(ITimeSeriesWriterGrain.Key);
+        using var timer = new PeriodicTimer(options.Value.KeepAliveInterval);
+        do
+        {
+            try
+            {
+                await writer.Start();
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogPingFailed(ex);
+            }
+        }
+        while (await WaitAsync(timer, stoppingToken));
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private static string Describe(RedisModules modules) =>
+        modules.Names is null ? $"unknown ({modules.Error})" : modules.Names.Count == 0 ? "none" : string.Join(", ", modules.Names.Order(StringComparer.Ordinal));
+
+    [LoggerMessage(EventId = 4100, Level = LogLevel.Information,
+        Message = "Time series ({Source}): RedisGears and RedisTimeSeries are loaded; the Gears registration '{Registration}' writes the ts:* series, the cluster writes none (registration {Status})")]
+    private partial void LogGears(SeriesSource source, string registration, string status);
+
+    [LoggerMessage(EventId = 4101, Level = LogLevel.Warning,
+        Message = "Time series ({Source}): RedisGears is loaded but has no registration '{Registration}'; run gears/register.sh (the compose 'gears' service) or the dashboard panels {Panels} stay empty")]
+    private partial void LogGearsNotRegistered(SeriesSource source, string registration, string panels);
+
+    [LoggerMessage(EventId = 4102, Level = LogLevel.Warning,
+        Message = "Time series ({Source}): RedisGears is loaded but RedisTimeSeries is not; nothing can write the ts:* series and the dashboard panels {Panels} stay empty")]
+    private partial void LogGearsWithoutTimeSeries(SeriesSource source, string panels);
+
+    [LoggerMessage(EventId = 4103, Level = LogLevel.Information,
+        Message = "Time series ({Source}): RedisTimeSeries is loaded without RedisGears; the cluster writes the ts:* series itself, one writer grain, every {Window}")]
+    private partial void LogClusterWriter(SeriesSource source, TimeSpan window);
+
+    [LoggerMessage(EventId = 4104, Level = LogLevel.Information,
+        Message = "Time series ({Source}): TimeSeries:Writer is Cluster; the cluster writes the ts:* series itself, one writer grain, every {Window} (modules: {Modules})")]
+    private partial void LogClusterForced(SeriesSource source, TimeSpan window, string modules);
+
+    [LoggerMessage(EventId = 4105, Level = LogLevel.Warning,
+        Message = "Time series ({Source}): Redis has neither RedisGears nor RedisTimeSeries; nothing writes the ts:* series and the dashboard panels {Panels} stay empty")]
+    private partial void LogNoModules(SeriesSource source, string panels);
+
+    [LoggerMessage(EventId = 4106, Level = LogLevel.Warning,
+        Message = "Time series ({Source}): cannot list the Redis modules ({Error}); the cluster writes no ts:* series. Unless the Gears script writes them, the dashboard panels {Panels} stay empty; on a Redis with RedisTimeSeries and no RedisGears set TimeSeries:Writer=Cluster")]
+    private partial void LogUnknown(SeriesSource source, string error, string panels);
+
+    [LoggerMessage(EventId = 4107, Level = LogLevel.Information,
+        Message = "Time series ({Source}): TimeSeries:Writer is Off; the cluster writes no ts:* series")]
+    private partial void LogDisabled(SeriesSource source);
+
+    [LoggerMessage(EventId = 4108, Level = LogLevel.Warning, Message = "Could not reach the time series writer grain; retrying")]
+    private partial void LogPingFailed(Exception error);
+}
