@@ -10,6 +10,8 @@ public sealed class PlainLiveView(TextWriter output, TimeSpan? interval = null) 
     public async Task RunAsync(LiveSampler sampler, CancellationToken stop)
     {
         var every = interval ?? DefaultInterval;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var next = TimeSpan.Zero;
         while (true)
         {
             var stopped = stop.IsCancellationRequested;
@@ -19,9 +21,16 @@ public sealed class PlainLiveView(TextWriter output, TimeSpan? interval = null) 
                 return;
             }
 
+            // A steady cadence (0, 2, 4 s...) even when a refresh is slow; a missed beat is skipped, not caught up.
+            do
+            {
+                next += every;
+            }
+            while (next <= clock.Elapsed);
+
             try
             {
-                await Task.Delay(every, stop);
+                await Task.Delay(next - clock.Elapsed, stop);
             }
             catch (OperationCanceledException)
             {

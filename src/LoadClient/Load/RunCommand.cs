@@ -151,6 +151,7 @@ public static class RunCommand
         var sampler = new LiveSampler(store, () => new RunProgress(
             runId, profile.Name, Volatile.Read(ref phase), crowd.Customers, crowd.Arrived, crowd.OrdersWritten, Volatile.Read(ref answered)));
         using var stopView = new CancellationTokenSource();
+        var writing = crowd.RunAsync(cancellation); // makes its plan before its first await: the view knows the customers
         var view = LiveViews.Choose(output, plain).RunAsync(sampler, stopView.Token);
 
         string[] written;
@@ -158,7 +159,6 @@ public static class RunCommand
         {
             // The outcome streams are read incrementally (only entries newer than the last read), once a second
             // while sending and ten times a second once every order is written.
-            var writing = crowd.RunAsync(cancellation);
             while (!writing.IsCompleted)
             {
                 await Task.WhenAny(writing, Task.Delay(1000, CancellationToken.None));

@@ -15,7 +15,7 @@ public static class AnswersChart
         var span = Math.Max(1, buckets.Count * timeline.BucketSeconds);
         var plot = new SvgPlot(Id, "Orders answered per second by outcome", width, height, span, yMax)
             .Axes("seconds since the first order", "orders per second")
-            .Legend(OutcomePalette.Outcomes.Select(o => (o.Name, o.Color)).Append(("arrived", OutcomePalette.Arrived)));
+            .Legend(OutcomePalette.Outcomes.Select(o => (o.Name, o.Color)).Append(("orders arriving", OutcomePalette.Arrived)));
 
         var barWidth = Math.Max(1, (plot.X(timeline.BucketSeconds) - plot.X(0)) * 0.85);
         foreach (var bucket in buckets)

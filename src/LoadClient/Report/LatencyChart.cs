@@ -15,7 +15,7 @@ public static class LatencyChart
             .Axes(
                 string.Create(CultureInfo.InvariantCulture, $"latency (p50 {summary.P50} ms, p90 {summary.P90} ms, p99 {summary.P99} ms, max {summary.Max} ms)"),
                 "orders",
-                bands.Select((b, i) => (i + 0.5, b.Label)))
+                Boundaries(bands))
             .Legend([("orders answered within the band", OutcomePalette.Latency)]);
 
         for (var i = 0; i < bands.Count; i++)
@@ -32,4 +32,25 @@ public static class LatencyChart
 
         return plot.ToString();
     }
+
+    /// <summary>Ticks at the band edges ("0", "5ms", "1s"): short enough not to overlap, and the bars sit between them.</summary>
+    private static IEnumerable<(double At, string Label)> Boundaries(IReadOnlyList<LatencyBucket> bands)
+    {
+        for (var i = 0; i < bands.Count; i++)
+        {
+            yield return (i, Edge(bands[i].FromMs));
+        }
+
+        if (bands.Count > 0 && bands[^1].ToMs is { } last)
+        {
+            yield return (bands.Count, Edge(last));
+        }
+    }
+
+    private static string Edge(long ms) => ms switch
+    {
+        0 => "0",
+        < 1000 => ms.ToString(CultureInfo.InvariantCulture) + "ms",
+        _ => (ms / 1000.0).ToString("0.#", CultureInfo.InvariantCulture) + "s",
+    };
 }

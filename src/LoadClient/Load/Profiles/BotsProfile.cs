@@ -17,7 +17,7 @@ public sealed class BotsProfile(int bots, int ordersPerBot) : IBuyerProfile
 
     public string Describe(LoadSettings settings) =>
         $"bots: {Bots} bots x {OrdersPerBot} orders at the opening, plus {settings.Buyers} buyers at once " +
-        $"({settings.DuplicateRatio:P0} ordering two or three times, think {settings.ThinkMinMs}..{settings.ThinkMaxMs} ms)";
+        $"({settings.DuplicateRatio * 100:0.#}% ordering two or three times, think {settings.ThinkMinMs}..{settings.ThinkMaxMs} ms)";
 
     public IReadOnlyList<BuyerPlan> Plan(LoadSettings settings, Random random)
     {

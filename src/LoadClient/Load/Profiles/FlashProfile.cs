@@ -6,7 +6,7 @@ public sealed class FlashProfile : IBuyerProfile
     public string Name => "flash";
 
     public string Describe(LoadSettings settings) =>
-        $"flash: {settings.Buyers} buyers at once, {settings.DuplicateRatio:P0} ordering two or three times, think {settings.ThinkMinMs}..{settings.ThinkMaxMs} ms";
+        $"flash: {settings.Buyers} buyers at once, {settings.DuplicateRatio * 100:0.#}% ordering two or three times, think {settings.ThinkMinMs}..{settings.ThinkMaxMs} ms";
 
     public IReadOnlyList<BuyerPlan> Plan(LoadSettings settings, Random random) =>
         Enumerable.Range(0, settings.Buyers).Select(i => CrowdBuyer.Plan(i, TimeSpan.Zero, settings, random)).ToArray();

@@ -13,7 +13,7 @@ public sealed class SteadyProfile(double arrivalsPerSecond) : IBuyerProfile
 
     public string Describe(LoadSettings settings) =>
         $"steady: {settings.Buyers} buyers at {ArrivalsPerSecond:0.###}/s (over {settings.Buyers / ArrivalsPerSecond:0.#} s), " +
-        $"{settings.DuplicateRatio:P0} ordering two or three times, think {settings.ThinkMinMs}..{settings.ThinkMaxMs} ms";
+        $"{settings.DuplicateRatio * 100:0.#}% ordering two or three times, think {settings.ThinkMinMs}..{settings.ThinkMaxMs} ms";
 
     public IReadOnlyList<BuyerPlan> Plan(LoadSettings settings, Random random) =>
         Enumerable.Range(0, settings.Buyers)
