@@ -37,20 +37,18 @@ public static class LiveDashboard
         }
 
         table.AddRow("Answered", N(sample.Answered), Rate(sample.Rates.AnsweredPerSecond), string.Empty);
+        var lines = new List<IRenderable> { new Rule(title).LeftJustified(), new Markup(Bar(s.Sold, s.Units)) };
         if (sample.Run is { } progress)
         {
-            table.AddRow(
-                "This run",
-                N(progress.Answered),
-                string.Empty,
-                $"[grey]arrived {N(progress.Arrived)}/{N(progress.Customers)}, orders written {N(progress.OrdersWritten)}, answered[/]");
+            lines.Add(new Markup(
+                $"This run: arrived {N(progress.Arrived)}/{N(progress.Customers)} · orders written {N(progress.OrdersWritten)} · answered {N(progress.Answered)}"));
         }
 
+        lines.Add(table);
         return new Rows(
-            new Rule(title).LeftJustified(),
-            new Markup(Bar(s.Sold, s.Units)),
-            table,
-            new Markup($"[grey]refreshed at {sample.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s · Ctrl-C stops[/]"));
+            [.. lines,
+            new Markup($"[grey]refreshed at {sample.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s · Ctrl-C stops[/]"),
+        ]);
     }
 
     /// <summary>A bar of units sold out of the units on sale.</summary>

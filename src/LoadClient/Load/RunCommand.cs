@@ -168,7 +168,7 @@ public static class RunCommand
 
             await writing;
             written = crowd.OrderIds.ToArray();
-            Volatile.Write(ref phase, "waiting for answers");
+            Volatile.Write(ref phase, "waiting");
 
             using var deadline = new CancellationTokenSource(settings.AnswerTimeout);
             while (true)
