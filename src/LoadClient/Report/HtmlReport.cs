@@ -40,7 +40,7 @@ public static class HtmlReport
         void Row(string name, string value, string note = "") =>
             html.AppendLine($"<tr><th>{E(name)}</th><td class=\"n\">{E(value)}</td><td>{E(note)}</td></tr>");
         Row("Buyers", N(r.Buyers));
-        Row("Orders written", N(r.OrdersWritten));
+        Row("Orders written", N(r.OrdersWritten), r.Resubmitted > 0 ? $"{N(r.Resubmitted)} resubmitted after no answer" : string.Empty);
         Row("Orders answered", N(r.Answered), $"{N(r.Unanswered)} unanswered, {N(r.DoubleAnswers)} answered twice");
         Row("Completed", N(r.Completed));
         Row("Rejected", N(r.Rejected.Values.Sum()), string.Join(", ", r.Rejected.Select(x => $"{x.Key} {N(x.Value)}")));

@@ -67,6 +67,13 @@ public sealed partial class HtmlReportTests
     }
 
     [Fact]
+    public void Resubmissions_are_named_when_there_were_some()
+    {
+        Assert.DoesNotContain("resubmitted", HtmlReport.Render(SyntheticRun.Report()), StringComparison.Ordinal);
+        Assert.Contains("7 resubmitted after no answer", HtmlReport.Render(SyntheticRun.Report() with { Resubmitted = 7 }), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_run_without_answers_still_renders()
     {
         var empty = RunReport.Build("empty", 0, [], new Dictionary<string, PopupStore.Core.Outcomes.AnsweredOrder>(), 0, 0, SyntheticRun.Invariants);
