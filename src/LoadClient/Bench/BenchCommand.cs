@@ -17,33 +17,23 @@ public static class BenchCommand
 
     public static Command Create()
     {
-        var buyers = new Option<int>("--buyers") { Description = "Buyers in the flash crowd", DefaultValueFactory = _ => 100_000 };
-        var units = new Option<long>("--units") { Description = "Units on sale", DefaultValueFactory = _ => 10_000 };
-        var duplicates = new Option<double>("--duplicate-ratio") { Description = "Share of buyers ordering two or three times", DefaultValueFactory = _ => 0.1 };
+        var buyers = CommonOptions.Count("--buyers", "Buyers in the flash crowd", 100_000);
+        var units = CommonOptions.LongCount("--units", "Units on sale", 10_000);
+        var duplicates = CommonOptions.Ratio("--duplicate-ratio", "Share of buyers ordering two or three times", 0.1);
         var steady = CommonOptions.Duration("--steady", "Length of the steady stream at half the saturated rate", TimeSpan.FromSeconds(20));
         var silos = new Option<string>("--silos") { Description = "Cluster sizes to measure, comma separated", DefaultValueFactory = _ => "1,3" };
         var only = new Option<string>("--only") { Description = "Measures to run: limit,direct,cluster", DefaultValueFactory = _ => "limit,direct,cluster" };
         var siloDll = new Option<FileInfo?>("--silo-dll") { Description = "Path to PopupStore.Silo.dll (default: found from the repository's build output)" };
-        var pollers = new Option<int>("--pollers") { Description = "Pollers per silo, and consumers of the direct baseline", DefaultValueFactory = _ => 2 };
-        var batch = new Option<int>("--batch-size") { Description = "Entries per XREADGROUP", DefaultValueFactory = _ => 200 };
+        var pollers = CommonOptions.Count("--pollers", "Pollers per silo, and consumers of the direct baseline", 2, max: 64);
+        var batch = CommonOptions.Count("--batch-size", "Entries per XREADGROUP (and orders per call in the batched limit)", 200, max: 2000);
         var reportJson = new Option<FileInfo?>("--report-json") { Description = "Also write the table as JSON to this file" };
         var force = new Option<bool>("--force") { Description = "Run even though a sale exists in this Redis (it is replaced)" };
-        foreach (var option in new Option[] { buyers, pollers, batch })
-        {
-            option.Validators.Add(r =>
-            {
-                if (r.GetValueOrDefault<int>() <= 0)
-                {
-                    r.AddError($"{option.Name} must be a positive number.");
-                }
-            });
-        }
 
         var command = new Command("bench", "Benchmark: completion script limit, direct consumer and 1/3-silo clusters on one Redis (replaces its sale)")
         {
             buyers, units, duplicates, steady, silos, only, siloDll, pollers, batch, reportJson, force,
         };
-        command.SetAction((parse, _) => RedisSession.RunAsync(parse.GetValue(CommonOptions.Redis)!, async redis =>
+        command.SetAction((parse, _) => RedisSession.RunAsync(parse, async redis =>
         {
             var sizes = ParseSizes(parse.GetValue(silos)!);
             var measures = parse.GetValue(only)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet();

@@ -1,5 +1,6 @@
 using PopupStore.Core.Sales;
 using PopupStore.LoadClient.Load;
+using PopupStore.LoadClient.Report;
 using StackExchange.Redis;
 
 namespace PopupStore.LoadClient.Bench;

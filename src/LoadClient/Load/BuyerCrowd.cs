@@ -1,13 +1,15 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using PopupStore.Core.Redis;
+using PopupStore.LoadClient.Load.Profiles;
 using StackExchange.Redis;
 
 namespace PopupStore.LoadClient.Load;
 
 /// <summary>
-/// The crowd: each buyer arrives in queue:customers (its entry id is the ticket), thinks, then orders in
-/// queue:orders. A share of buyers order two or three times at once, as impatient buyers do.
+/// Carries out a profile's plan: each customer arrives in queue:customers (its entry id is the ticket) at its time,
+/// then writes its orders in queue:orders. A resubmission is written only while none of the customer's earlier
+/// orders is answered (one HMGET on sale:answered).
 /// </summary>
 public sealed class BuyerCrowd(IConnectionMultiplexer redis, LoadSettings settings, string runId)
 {
@@ -15,6 +17,8 @@ public sealed class BuyerCrowd(IConnectionMultiplexer redis, LoadSettings settin
 
     private readonly ConcurrentQueue<string> _orders = new();
     private long _arrived;
+    private long _resubmitted;
+    private int _customers;
 
     public IReadOnlyCollection<string> OrderIds => _orders;
 
@@ -22,28 +26,26 @@ public sealed class BuyerCrowd(IConnectionMultiplexer redis, LoadSettings settin
 
     public int OrdersWritten => _orders.Count;
 
+    /// <summary>Orders written because an earlier one had no answer yet (profile <c>retry</c>).</summary>
+    public long Resubmitted => Interlocked.Read(ref _resubmitted);
+
+    /// <summary>Customers in the plan (buyers plus bots); 0 until the plan is made.</summary>
+    public int Customers => Volatile.Read(ref _customers);
+
     public async Task RunAsync(CancellationToken cancellation)
     {
         var random = settings.Seed is { } seed ? new Random(seed) : Random.Shared;
-        var plans = Enumerable.Range(0, settings.Buyers)
-            .Select(i => new BuyerPlan(
-                i,
-                Orders: random.NextDouble() < settings.DuplicateRatio ? random.Next(2, 4) : 1,
-                ThinkMs: random.Next(settings.ThinkMinMs, settings.ThinkMaxMs + 1)))
-            .ToArray();
+        var plans = settings.EffectiveProfile.Plan(settings, random);
+        Volatile.Write(ref _customers, plans.Count);
 
         using var inFlight = new SemaphoreSlim(MaxBuyersInFlight);
-        var tasks = new List<Task>(plans.Length);
+        var tasks = new List<Task>(plans.Count);
         var clock = Stopwatch.StartNew();
         foreach (var plan in plans)
         {
-            if (settings.ArrivalsPerSecond is { } rate)
+            if (plan.ArriveAt > clock.Elapsed)
             {
-                var due = TimeSpan.FromSeconds(plan.Index / rate);
-                if (due > clock.Elapsed)
-                {
-                    await Task.Delay(due - clock.Elapsed, cancellation);
-                }
+                await Task.Delay(plan.ArriveAt - clock.Elapsed, cancellation);
             }
 
             await inFlight.WaitAsync(cancellation);
@@ -55,33 +57,60 @@ public sealed class BuyerCrowd(IConnectionMultiplexer redis, LoadSettings settin
 
     private async Task BuyAsync(BuyerPlan plan, SemaphoreSlim inFlight, CancellationToken cancellation)
     {
+        var holdsSlot = true;
         try
         {
             var db = redis.GetDatabase();
-            var customer = $"c-{runId}-{plan.Index}";
+            var customer = $"c-{runId}-{plan.Key}";
             var ticket = await db.StreamAddAsync(RedisKeys.Customers, "id", customer);
             Interlocked.Increment(ref _arrived);
-            if (plan.ThinkMs > 0)
-            {
-                await Task.Delay(plan.ThinkMs, cancellation);
-            }
+            var arrived = Stopwatch.StartNew();
 
-            var writes = new Task[plan.Orders];
-            for (var k = 0; k < plan.Orders; k++)
+            var written = new List<RedisValue>(plan.Orders.Count);
+            foreach (var step in plan.Orders.GroupBy(o => (o.At, o.OnlyIfUnanswered)).OrderBy(g => g.Key.At))
             {
-                var order = $"o-{runId}-{plan.Index}-{k}";
-                _orders.Enqueue(order);
-                writes[k] = db.StreamAddAsync(
-                    RedisKeys.Orders, [new("id", order), new("customer", customer), new("ticket", ticket)]);
-            }
+                if (step.Key.OnlyIfUnanswered && holdsSlot)
+                {
+                    // Waiting for an answer must not hold back the arrivals behind this buyer.
+                    inFlight.Release();
+                    holdsSlot = false;
+                }
 
-            await Task.WhenAll(writes);
+                if (step.Key.At > arrived.Elapsed)
+                {
+                    await Task.Delay(step.Key.At - arrived.Elapsed, cancellation);
+                }
+
+                if (step.Key.OnlyIfUnanswered && written.Count > 0
+                    && (await db.HashGetAsync(RedisKeys.Answered, written.ToArray())).Any(answer => answer.HasValue))
+                {
+                    return;
+                }
+
+                var writes = new List<Task>();
+                foreach (var _ in step)
+                {
+                    var order = $"o-{runId}-{plan.Key}-{written.Count}";
+                    written.Add(order);
+                    _orders.Enqueue(order);
+                    if (step.Key.OnlyIfUnanswered)
+                    {
+                        Interlocked.Increment(ref _resubmitted);
+                    }
+
+                    writes.Add(db.StreamAddAsync(
+                        RedisKeys.Orders, [new("id", order), new("customer", customer), new("ticket", ticket)]));
+                }
+
+                await Task.WhenAll(writes);
+            }
         }
         finally
         {
-            inFlight.Release();
+            if (holdsSlot)
+            {
+                inFlight.Release();
+            }
         }
     }
-
-    private sealed record BuyerPlan(int Index, int Orders, int ThinkMs);
 }

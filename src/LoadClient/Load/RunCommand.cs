@@ -1,104 +1,136 @@
 using System.CommandLine;
-using System.Diagnostics;
-using System.Text.Json;
 using PopupStore.Core.Invariants;
 using PopupStore.Core.Redis;
 using PopupStore.Core.Sales;
 using PopupStore.LoadClient.Cli;
+using PopupStore.LoadClient.Live;
+using PopupStore.LoadClient.Load.Profiles;
+using PopupStore.LoadClient.Report;
 using StackExchange.Redis;
 
 namespace PopupStore.LoadClient.Load;
 
-/// <summary><c>run</c>: send a crowd, wait for every answer, report and check the invariants.</summary>
+/// <summary><c>run</c>: send a crowd, show it live, wait for every answer, report and check the invariants.</summary>
 public static class RunCommand
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
-
     public static Command Create()
     {
-        var buyers = new Option<int>("--buyers") { Description = "Buyers in the crowd", DefaultValueFactory = _ => 30_000 };
-        buyers.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() <= 0)
-            {
-                r.AddError("--buyers must be a positive number.");
-            }
-        });
-        var duplicates = new Option<double>("--duplicate-ratio")
-        {
-            Description = "Share of buyers who order two or three times at once (0..1)",
-            DefaultValueFactory = _ => 0.1,
-        };
-        duplicates.Validators.Add(r =>
-        {
-            var value = r.GetValueOrDefault<double>();
-            if (value is < 0 or > 1 || double.IsNaN(value))
-            {
-                r.AddError("--duplicate-ratio must be between 0 and 1.");
-            }
-        });
-        var rate = new Option<double?>("--rate") { Description = "Arrivals per second (default: unlimited, as fast as possible)" };
-        rate.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<double?>() is { } value && (value <= 0 || double.IsNaN(value)))
-            {
-                r.AddError("--rate must be a positive number of arrivals per second.");
-            }
-        });
-        var think = new Option<string>("--think-ms")
-        {
-            Description = "Think time between arriving and ordering, in ms: a value or a range min..max",
-            DefaultValueFactory = _ => "0",
-        };
-        think.Validators.Add(r =>
-        {
-            if (!ValueParsers.TryParseRange(r.GetValueOrDefault<string>() ?? string.Empty, out var range) || range.Max > 60_000)
-            {
-                r.AddError("--think-ms must be a number or a range like 0..1000 (at most 60000).");
-            }
-        });
+        var buyers = CommonOptions.Count("--buyers", "Buyers in the crowd (bots come on top)", 30_000);
+        var duplicates = CommonOptions.Ratio("--duplicate-ratio", "Share of buyers who order two or three times at once (0..1; not used by retry)", 0.1);
+        var profile = CommonOptions.Choice(
+            "--profile",
+            "How buyers behave: steady (fixed arrival rate), flash (everyone at the opening second), bots (a few customers hammering many orders, plus the crowd), retry (resubmit a new order when unanswered)",
+            BuyerProfiles.Flash,
+            BuyerProfiles.Names);
+        var rate = CommonOptions.OptionalRate("--rate", $"steady: arrivals per second [default: {SteadyProfile.DefaultRate}]");
+        var bots = CommonOptions.Count("--bots", "bots: customers who hammer", BotsProfile.DefaultBots);
+        var ordersPerBot = CommonOptions.Count("--orders-per-bot", "bots: orders each bot writes at the opening", BotsProfile.DefaultOrdersPerBot);
+        var retryAfter = CommonOptions.Duration("--retry-after", "retry: resubmit when an order has no answer after this long", RetryProfile.DefaultRetryAfter);
+        var maxRetries = CommonOptions.Count("--max-retries", "retry: resubmissions per buyer at most", RetryProfile.DefaultMaxRetries, min: 0, max: 100);
+        var think = CommonOptions.Range("--think-ms", "Think time between arriving and ordering, in ms: a value or a range min..max", "0", max: 60_000);
         var timeout = CommonOptions.Duration("--timeout", "How long to wait for the last answer after the last order", TimeSpan.FromMinutes(2));
         var reportJson = new Option<FileInfo?>("--report-json") { Description = "Also write the report as JSON to this file" };
-        var seed = new Option<int?>("--seed") { Description = "Random seed for a repeatable crowd" };
-
-        var command = new Command("run", "Send a crowd of buyers, wait for every answer, print the report and check the invariants")
+        var reportHtml = new Option<FileInfo?>("--report-html")
         {
-            buyers, duplicates, rate, think, timeout, reportJson, seed,
+            Description = "Write the report with its charts as a self-contained HTML page to this file [default: .run/report-<run id>.html]",
         };
-        command.SetAction((parse, cancellation) => RedisSession.RunAsync(parse.GetValue(CommonOptions.Redis)!, redis =>
+        var plain = CommonOptions.Plain();
+        var seed = CommonOptions.OptionalInteger("--seed", "Random seed for a repeatable crowd");
+
+        var command = new Command("run", "Send a crowd of buyers, watch it live, wait for every answer, print the report and check the invariants")
         {
-            ValueParsers.TryParseRange(parse.GetValue(think)!, out var thinkRange);
+            buyers, duplicates, profile, rate, bots, ordersPerBot, retryAfter, maxRetries, think, timeout, reportJson, reportHtml, plain, seed,
+        };
+
+        // Each profile's parameters belong to it: given to another profile they are a mistake, not silently ignored.
+        var owners = new (Option Option, string Profile)[]
+        {
+            (rate, BuyerProfiles.Steady), (bots, BuyerProfiles.Bots), (ordersPerBot, BuyerProfiles.Bots),
+            (retryAfter, BuyerProfiles.Retry), (maxRetries, BuyerProfiles.Retry),
+        };
+        command.Validators.Add(result =>
+        {
+            if (ChosenProfile(result.GetResult(profile)) is not { } chosen)
+            {
+                return;
+            }
+
+            foreach (var (option, owner) in owners)
+            {
+                if (result.GetResult(option) is { Implicit: false } && chosen != owner)
+                {
+                    result.AddError($"{option.Name} applies to --profile {owner} only (the profile is {chosen})");
+                    return;
+                }
+            }
+        });
+
+        command.SetAction((parse, cancellation) => RedisSession.RunAsync(parse, redis =>
+        {
+            var range = parse.GetValue(think)!;
+            IBuyerProfile chosen = parse.GetValue(profile) switch
+            {
+                BuyerProfiles.Steady => new SteadyProfile(parse.GetValue(rate) ?? SteadyProfile.DefaultRate),
+                BuyerProfiles.Bots => new BotsProfile(parse.GetValue(bots), parse.GetValue(ordersPerBot)),
+                BuyerProfiles.Retry => new RetryProfile(parse.GetValue(retryAfter), parse.GetValue(maxRetries)),
+                _ => new FlashProfile(),
+            };
             var settings = new LoadSettings(
                 parse.GetValue(buyers),
                 parse.GetValue(duplicates),
-                parse.GetValue(rate),
-                thinkRange.Min,
-                thinkRange.Max,
+                chosen is SteadyProfile steady ? steady.ArrivalsPerSecond : null,
+                range.Min,
+                range.Max,
                 parse.GetValue(timeout),
-                parse.GetValue(seed));
-            return RunAsync(redis, settings, parse.GetValue(reportJson), Console.Out, cancellation);
+                parse.GetValue(seed),
+                chosen);
+            var files = new ReportFileOptions(parse.GetValue(reportJson), parse.GetValue(reportHtml));
+            return RunAsync(redis, settings, files, parse.InvocationConfiguration.Output, parse.GetValue(plain), cancellation);
         }));
         return command;
     }
 
-    public static async Task<int> RunAsync(
-        IConnectionMultiplexer redis, LoadSettings settings, FileInfo? reportJson, TextWriter output, CancellationToken cancellation)
+    /// <summary>The profile given, flash when none was; null when the value is wrong (that error is reported already).</summary>
+    private static string? ChosenProfile(System.CommandLine.Parsing.OptionResult? result)
     {
-        var report = await ExecuteAsync(redis, settings, output, cancellation);
-        if (reportJson is not null)
+        if (result is null || result.Implicit)
         {
-            await File.WriteAllTextAsync(reportJson.FullName, JsonSerializer.Serialize(report, Json), CancellationToken.None);
-            output.WriteLine($"Report written to {reportJson.FullName}");
+            return BuyerProfiles.Flash;
         }
 
+        try
+        {
+            return result.GetValueOrDefault<string>();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    public static async Task<int> RunAsync(
+        IConnectionMultiplexer redis, LoadSettings settings, ReportFileOptions files, TextWriter output, bool plain, CancellationToken cancellation)
+    {
+        var report = await ExecuteAsync(redis, settings, output, cancellation, plain);
+        if (files.Json is { } json)
+        {
+            output.WriteLine($"Report (JSON) written to {(await ReportFiles.WriteJsonAsync(report, json)).FullName}");
+        }
+
+        var html = await ReportFiles.WriteHtmlAsync(report, files.Html ?? ReportFiles.DefaultHtml(report.RunId));
+        output.WriteLine($"Report with charts written to {html.FullName}");
         return report.Passed ? ExitCodes.Ok : ExitCodes.Failed;
     }
 
-    /// <summary>Sends the crowd, waits for the answers and builds the report (printed to <paramref name="output"/>).</summary>
+    /// <summary>
+    /// Sends the crowd, shows it live (plain lines unless <paramref name="output"/> is the console on a terminal),
+    /// waits for the answers and builds the report (printed to <paramref name="output"/>).
+    /// </summary>
     public static async Task<RunReport> ExecuteAsync(
-        IConnectionMultiplexer redis, LoadSettings settings, TextWriter output, CancellationToken cancellation)
+        IConnectionMultiplexer redis, LoadSettings settings, TextWriter output, CancellationToken cancellation, bool plain = false)
     {
-        var status = await new SaleStore(redis).GetStatusAsync();
+        var store = new SaleStore(redis);
+        var status = await store.GetStatusAsync();
         if (!status.Exists)
         {
             output.WriteLine("Warning: no sale has started; every order will be answered 'closed'. Start one with: sale start");
@@ -109,57 +141,67 @@ public static class RunCommand
         }
 
         var runId = Guid.NewGuid().ToString("N")[..8];
+        var profile = settings.EffectiveProfile;
         var collector = await OutcomeCollector.StartAsync(redis, runId);
         var crowd = new BuyerCrowd(redis, settings, runId);
-        output.WriteLine($"Run {runId}: {settings.Buyers} buyers, {settings.DuplicateRatio:P0} ordering more than once, " +
-            $"rate {(settings.ArrivalsPerSecond is { } r ? $"{r}/s" : "unlimited")}, think {settings.ThinkMinMs}..{settings.ThinkMaxMs} ms");
+        output.WriteLine($"Run {runId}: {profile.Describe(settings)}");
 
-        var clock = Stopwatch.StartNew();
-        var writing = crowd.RunAsync(cancellation);
-        var nextProgress = TimeSpan.Zero;
-        while (!writing.IsCompleted)
+        var phase = "sending";
+        var answered = 0;
+        var sampler = new LiveSampler(store, () => new RunProgress(
+            runId, profile.Name, Volatile.Read(ref phase), crowd.Customers, crowd.Arrived, crowd.OrdersWritten, Volatile.Read(ref answered)));
+        using var stopView = new CancellationTokenSource();
+        var writing = crowd.RunAsync(cancellation); // makes its plan before its first await: the view knows the customers
+        var view = LiveViews.Choose(output, plain).RunAsync(sampler, stopView.Token);
+
+        string[] written;
+        try
         {
-            await Task.WhenAny(writing, Task.Delay(250, CancellationToken.None));
-            if (clock.Elapsed >= nextProgress)
+            // The outcome streams are read incrementally (only entries newer than the last read), once a second
+            // while sending and ten times a second once every order is written.
+            while (!writing.IsCompleted)
             {
-                var answered = await collector.PollAsync();
-                output.WriteLine($"[{clock.Elapsed.TotalSeconds,6:0.0}s] arrived {crowd.Arrived}/{settings.Buyers}, orders written {crowd.OrdersWritten}, answered {answered}");
-                nextProgress = clock.Elapsed + TimeSpan.FromSeconds(2);
+                await Task.WhenAny(writing, Task.Delay(1000, CancellationToken.None));
+                var sofar = await collector.PollAsync();
+                Volatile.Write(ref answered, sofar);
             }
+
+            await writing;
+            written = crowd.OrderIds.ToArray();
+            Volatile.Write(ref phase, "waiting");
+
+            using var deadline = new CancellationTokenSource(settings.AnswerTimeout);
+            while (true)
+            {
+                var sofar = await collector.PollAsync();
+                Volatile.Write(ref answered, sofar);
+                if (sofar >= written.Length || deadline.IsCancellationRequested || cancellation.IsCancellationRequested)
+                {
+                    break;
+                }
+
+                await Task.Delay(100, CancellationToken.None);
+            }
+
+            Volatile.Write(ref phase, "done");
+        }
+        finally
+        {
+            await stopView.CancelAsync();
+            await view;
         }
 
-        await writing;
-        var written = crowd.OrderIds.ToArray();
-        output.WriteLine($"[{clock.Elapsed.TotalSeconds,6:0.0}s] all {written.Length} orders written; waiting for answers");
-
-        var deadline = clock.Elapsed + settings.AnswerTimeout;
-        while (true)
-        {
-            var answered = await collector.PollAsync();
-            if (answered >= written.Length || clock.Elapsed >= deadline || cancellation.IsCancellationRequested)
-            {
-                break;
-            }
-
-            if (clock.Elapsed >= nextProgress)
-            {
-                output.WriteLine($"[{clock.Elapsed.TotalSeconds,6:0.0}s] answered {answered}/{written.Length}");
-                nextProgress = clock.Elapsed + TimeSpan.FromSeconds(2);
-            }
-
-            await Task.Delay(100, CancellationToken.None);
-        }
-
-        // Pollers acknowledge a batch just after storing its outcomes: give that a moment before checking the queue.
         var invariants = await CheckSettledAsync(redis, written);
         var product = await redis.GetDatabase().StringGetAsync(RedisKeys.Product);
         var report = RunReport.Build(
             runId, settings.Buyers, written, collector.Answers, collector.DoubleAnswers,
-            product.IsNull ? 0 : (long)product, invariants);
+            product.IsNull ? 0 : (long)product, invariants) with { Profile = profile.Name, Resubmitted = crowd.Resubmitted };
         ReportPrinter.Print(report, output);
+
         return report;
     }
 
+    // Pollers acknowledge a batch just after storing its outcomes: give that a moment before checking the queue.
     private static async Task<InvariantReport> CheckSettledAsync(IConnectionMultiplexer redis, IReadOnlyCollection<string> written)
     {
         var checker = new InvariantChecker(redis);

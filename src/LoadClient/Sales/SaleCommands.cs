@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using PopupStore.Core.Sales;
 using PopupStore.LoadClient.Cli;
+using PopupStore.LoadClient.Live;
 
 namespace PopupStore.LoadClient.Sales;
 
@@ -21,38 +22,32 @@ public static class SaleCommands
 
     private static Command Start()
     {
-        var units = new Option<long>("--units") { Description = "Units on sale", DefaultValueFactory = _ => 10_000 };
-        units.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<long>() <= 0)
-            {
-                r.AddError("--units must be a positive number.");
-            }
-        });
+        var units = CommonOptions.LongCount("--units", "Units on sale", 10_000);
         var duration = CommonOptions.Duration("--duration", "How long the sale stays open (e.g. 10m, 90s)", TimeSpan.FromMinutes(10));
         var force = new Option<bool>("--force") { Description = "Replace an existing sale and delete everything it produced" };
 
         var command = new Command("start", "Start a sale. Idempotent: an existing sale is kept unless --force is given") { units, duration, force };
-        command.SetAction((parse, _) => RedisSession.RunAsync(parse.GetValue(CommonOptions.Redis)!, async redis =>
+        command.SetAction((parse, _) => RedisSession.RunAsync(parse, async redis =>
         {
+            var output = parse.InvocationConfiguration.Output;
             var wantedUnits = parse.GetValue(units);
             var wantedDuration = parse.GetValue(duration);
             var result = await new SaleStore(redis).StartAsync(wantedUnits, wantedDuration, parse.GetValue(force));
             var window = $"{result.Units} units, {Format(result.Duration)}, opened {Time(result.OpensAt)}, closes {Time(result.ClosesAt)}";
             if (result.Started)
             {
-                Console.WriteLine($"Sale started: {window}.");
+                await output.WriteLineAsync($"Sale started: {window}.");
                 return ExitCodes.Ok;
             }
 
             var same = result.Units == wantedUnits && result.Duration == wantedDuration;
-            Console.WriteLine($"A sale already exists and was kept: {window}.");
+            await output.WriteLineAsync($"A sale already exists and was kept: {window}.");
             if (same)
             {
                 return ExitCodes.Ok;
             }
 
-            await Console.Error.WriteLineAsync("It differs from the requested one; use --force to replace it (this deletes its outcomes).");
+            await parse.InvocationConfiguration.Error.WriteLineAsync("It differs from the requested one; use --force to replace it (this deletes its outcomes).");
             return ExitCodes.Failed;
         }));
         return command;
@@ -60,27 +55,33 @@ public static class SaleCommands
 
     private static Command Status()
     {
-        var json = new Option<bool>("--json") { Description = "Print the status as JSON" };
-        var watch = new Option<bool>("--watch") { Description = "Refresh every second until Ctrl-C" };
-        var command = new Command("status", "Show units, sold, rejections by reason, state and time left") { json, watch };
-        command.SetAction((parse, cancellation) => RedisSession.RunAsync(parse.GetValue(CommonOptions.Redis)!, async redis =>
+        var json = new Option<bool>("--json") { Description = "Print the status as JSON (with --watch: one JSON document per refresh)" };
+        var watch = new Option<bool>("--watch") { Description = "Keep showing the sale until Ctrl-C: the live view on a terminal, a plain line every 2 s otherwise" };
+        var plain = CommonOptions.Plain();
+        var command = new Command("status", "Show units, sold, rejections by reason, state, time left and queue lengths; works while a sale runs")
         {
+            json, watch, plain,
+        };
+        command.SetAction((parse, cancellation) => RedisSession.RunAsync(parse, async redis =>
+        {
+            var output = parse.InvocationConfiguration.Output;
             var store = new SaleStore(redis);
+            if (parse.GetValue(watch) && !parse.GetValue(json))
+            {
+                await LiveViews.Choose(output, parse.GetValue(plain)).RunAsync(new LiveSampler(store), cancellation);
+                return ExitCodes.Ok;
+            }
+
             do
             {
                 var status = await store.GetStatusAsync();
                 if (parse.GetValue(json))
                 {
-                    Console.WriteLine(JsonSerializer.Serialize(SaleStatusView.From(status), SaleStatusView.JsonOptions));
+                    await output.WriteLineAsync(JsonSerializer.Serialize(SaleStatusView.From(status), SaleStatusView.JsonOptions));
                 }
                 else
                 {
-                    if (parse.GetValue(watch) && !Console.IsOutputRedirected)
-                    {
-                        Console.Clear();
-                    }
-
-                    SaleStatusView.Print(status, Console.Out);
+                    SaleStatusView.Print(status, output);
                 }
 
                 if (!parse.GetValue(watch))
@@ -107,10 +108,10 @@ public static class SaleCommands
     private static Command Close()
     {
         var command = new Command("close", "End the sale now: later orders are answered 'closed'");
-        command.SetAction((parse, _) => RedisSession.RunAsync(parse.GetValue(CommonOptions.Redis)!, async redis =>
+        command.SetAction((parse, _) => RedisSession.RunAsync(parse, async redis =>
         {
             await new SaleStore(redis).CloseAsync();
-            Console.WriteLine("Sale closed.");
+            await parse.InvocationConfiguration.Output.WriteLineAsync("Sale closed.");
             return ExitCodes.Ok;
         }));
         return command;
@@ -120,16 +121,17 @@ public static class SaleCommands
     {
         var yes = new Option<bool>("--yes") { Description = "Confirm: delete the sale, its stock and every outcome" };
         var command = new Command("reset", "Delete the sale and everything it produced (needs --yes)") { yes };
-        command.SetAction((parse, _) => RedisSession.RunAsync(parse.GetValue(CommonOptions.Redis)!, async redis =>
+        command.Validators.Add(result =>
         {
-            if (!parse.GetValue(yes))
+            if (!result.GetValue(yes))
             {
-                await Console.Error.WriteLineAsync("popupstore: sale reset deletes every outcome of the sale; repeat with --yes to do it.");
-                return ExitCodes.Usage;
+                result.AddError("sale reset deletes every outcome of the sale; repeat with --yes to do it");
             }
-
+        });
+        command.SetAction((parse, _) => RedisSession.RunAsync(parse, async redis =>
+        {
             await new SaleStore(redis).ResetAsync();
-            Console.WriteLine("Sale reset: no sale in Redis now.");
+            await parse.InvocationConfiguration.Output.WriteLineAsync("Sale reset: no sale in Redis now.");
             return ExitCodes.Ok;
         }));
         return command;

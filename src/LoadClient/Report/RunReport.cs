@@ -3,7 +3,7 @@ using PopupStore.Core.Invariants;
 using PopupStore.Core.Orders;
 using PopupStore.Core.Outcomes;
 
-namespace PopupStore.LoadClient.Load;
+namespace PopupStore.LoadClient.Report;
 
 /// <summary>A run's figures, computed from the outcomes Redis stored (never from client-side guesses).</summary>
 public sealed record RunReport(
@@ -23,6 +23,15 @@ public sealed record RunReport(
     long ProductLeft,
     IReadOnlyList<InvariantResult> Invariants)
 {
+    /// <summary>The buyer profile the run used (<c>run --profile</c>).</summary>
+    public string Profile { get; init; } = Load.Profiles.BuyerProfiles.Flash;
+
+    /// <summary>Orders written because an earlier order of the same customer had no answer yet (profile retry).</summary>
+    public long Resubmitted { get; init; }
+
+    /// <summary>Per-second answers by outcome, units left over time and the latency distribution.</summary>
+    public RunTimeline Timeline { get; init; } = RunTimeline.Empty;
+
     public bool Passed => Unanswered == 0 && DoubleAnswers == 0 && Invariants.All(i => i.Passed);
 
     public static RunReport Build(
@@ -77,19 +86,9 @@ public sealed record RunReport(
             duration > 0 ? answers.Count / duration : 0,
             LatencySummary.From(histogram),
             productLeft,
-            invariants.Results);
+            invariants.Results)
+        {
+            Timeline = RunTimeline.Build(answers.Values, productLeft),
+        };
     }
-}
-
-public sealed record LatencySummary(long P50, long P90, long P99, long Max, double Mean, long Count)
-{
-    public static LatencySummary From(LongHistogram histogram) => histogram.TotalCount == 0
-        ? new LatencySummary(0, 0, 0, 0, 0, 0)
-        : new LatencySummary(
-            histogram.GetValueAtPercentile(50),
-            histogram.GetValueAtPercentile(90),
-            histogram.GetValueAtPercentile(99),
-            histogram.GetMaxValue(),
-            Math.Round(histogram.GetMean(), 2),
-            histogram.TotalCount);
 }

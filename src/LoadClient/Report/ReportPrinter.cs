@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace PopupStore.LoadClient.Load;
+namespace PopupStore.LoadClient.Report;
 
 public static class ReportPrinter
 {
@@ -10,7 +10,8 @@ public static class ReportPrinter
         output.WriteLine();
         output.WriteLine($"=== Pop-up Store sale report (run {r.RunId}) ===");
         output.WriteLine($"Buyers                 {r.Buyers}");
-        output.WriteLine($"Orders written         {r.OrdersWritten}");
+        output.WriteLine($"Profile                {r.Profile}");
+        output.WriteLine($"Orders written         {r.OrdersWritten}{(r.Resubmitted > 0 ? $" ({r.Resubmitted} resubmitted after no answer)" : string.Empty)}");
         output.WriteLine($"Orders answered        {r.Answered} ({r.Unanswered} unanswered, {r.DoubleAnswers} answered twice)");
         output.WriteLine($"Completed              {r.Completed}");
         output.WriteLine($"Rejected               {r.Rejected.Values.Sum()} ({string.Join(", ", r.Rejected.Select(x => $"{x.Key} {x.Value}"))})");
