@@ -14,4 +14,5 @@ public sealed record BenchRow(
     long? SteadyMax = null,
     IReadOnlyList<double>? PeakMemoryMiB = null,
     double? MiBPer100kCustomerGrains = null,
+    double? SiloCpuMicrosecondsPerOrder = null,
     bool Passed = true);

@@ -45,10 +45,20 @@ public sealed class BenchRunner(IConnectionMultiplexer redis, string connectionS
         await using var processes = await SiloProcesses.StartAsync(
             siloDll, silos, connectionString, $"bench-{Guid.NewGuid():N}"[..14], settings, TimeSpan.FromSeconds(90));
         var before = processes.MemoryMiB().Sum();
-        var row = await MeasureAsync(name, run => run());
+        var cpuBefore = processes.CpuTime();
+        var answered = 0;
+        var row = await MeasureAsync(name, async run =>
+        {
+            var report = await run();
+            answered += report.Answered;
+            return report;
+        });
+        var cpuPerOrder = (processes.CpuTime() - cpuBefore).TotalMicroseconds / Math.Max(1, answered);
         var after = processes.MemoryMiB().Sum();
+        log.WriteLine($"{name}: silo CPU {cpuPerOrder:0} us per answered order");
         return row with
         {
+            SiloCpuMicrosecondsPerOrder = Math.Round(cpuPerOrder, 1),
             PeakMemoryMiB = processes.PeakMemoryMiB(),
             MiBPer100kCustomerGrains = Math.Round(Math.Max(0, after - before) / scenario.Buyers * 100_000, 1),
         };

@@ -63,6 +63,19 @@ public sealed class SiloProcesses : IAsyncDisposable
         }
     }
 
+    /// <summary>CPU time all silos used so far (user + system).</summary>
+    public TimeSpan CpuTime()
+    {
+        var total = TimeSpan.Zero;
+        foreach (var (process, _) in _silos)
+        {
+            process.Refresh();
+            total += process.HasExited ? TimeSpan.Zero : process.TotalProcessorTime;
+        }
+
+        return total;
+    }
+
     /// <summary>Peak resident memory (VmHWM) of each silo, in MiB.</summary>
     public IReadOnlyList<double> PeakMemoryMiB() => _silos.Select(s => ReadStatus(s.Process, "VmHWM")).ToList();
 
