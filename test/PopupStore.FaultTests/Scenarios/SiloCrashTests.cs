@@ -59,7 +59,8 @@ public sealed class SiloCrashTests(ITestOutputHelper output)
         Assert.True(victim.App.HasExited);
         foreach (var survivor in cluster.Silos.Where(s => s != victim))
         {
-            Assert.Equal(System.Net.HttpStatusCode.OK, await survivor.HealthAsync());
+            Assert.False(survivor.App.HasExited, survivor.App.Tail());
+            await survivor.WaitHealthyAsync(TimeSpan.FromSeconds(20));
         }
     }
 
