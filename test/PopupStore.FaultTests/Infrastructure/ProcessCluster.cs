@@ -46,11 +46,16 @@ public sealed class ProcessCluster : IAsyncDisposable
         return cluster;
     }
 
+    /// <summary>How long the last <see cref="StartSilosAsync"/> took, for the test output.</summary>
+    public TimeSpan LastStartTime { get; private set; }
+
     public async Task StartSilosAsync(int count, IReadOnlyDictionary<string, string>? settings = null)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var started = Enumerable.Range(0, count).Select(_ => SiloProcess.Start(Redis.ConnectionString, settings)).ToList();
         Silos.AddRange(started);
         await Task.WhenAll(started.Select(s => s.WaitHealthyAsync(StartTimeout)));
+        LastStartTime = clock.Elapsed;
     }
 
     public async Task WaitAllHealthyAsync(TimeSpan timeout) =>

@@ -13,6 +13,7 @@ public sealed class ClusterRestartTests(ITestOutputHelper output)
     public async Task Stopping_and_restarting_every_silo_mid_sale_resumes_the_same_sale()
     {
         await using var cluster = await ProcessCluster.StartAsync(silos: 2);
+        output.WriteLine($"{cluster.Silos.Count} silo processes healthy in {cluster.LastStartTime.TotalSeconds:0.0} s");
         var db = cluster.Database;
         await cluster.Sales.StartAsync(3_000, TimeSpan.FromMinutes(10), force: false);
         var saleBefore = await SaleHashAsync(db);

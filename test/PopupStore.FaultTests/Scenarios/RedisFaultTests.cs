@@ -13,7 +13,8 @@ namespace PopupStore.FaultTests.Scenarios;
 /// 10 s. The silo processes must ride both out on their own. What is asserted per fsync policy is
 /// written down in docs/guarantees.md.
 /// </summary>
-public sealed class RedisFaultTests(ITestOutputHelper output)
+public sealed class RedisFaultTests(RedisFaultTests.Fixture fixture, ITestOutputHelper output)
+    : IClassFixture<RedisFaultTests.Fixture>, IAsyncLifetime
 {
     /// <summary>Redis documents up to 2 s of writes lost with everysec in the worst case (a stalled fsync).</summary>
     public static readonly TimeSpan EverysecLossWindow = TimeSpan.FromSeconds(2);
@@ -23,8 +24,9 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
     [InlineData("always")]
     public async Task Redis_killed_and_restarted_mid_sale_with_AOF_loses_nothing_it_must_keep(string appendFsync)
     {
-        await using var cluster = await ProcessCluster.StartAsync(silos: 2, appendFsync: appendFsync);
+        var cluster = fixture.Cluster;
         var db = cluster.Database;
+        await db.ExecuteAsync("CONFIG", "SET", "appendfsync", appendFsync);
         await cluster.Sales.StartAsync(3_000, TimeSpan.FromMinutes(10), force: false);
 
         var feed = new OrderFeed(cluster.Connection, "aof-" + appendFsync);
@@ -39,7 +41,7 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
         output.WriteLine($"redis killed (appendfsync {appendFsync}) with {seenBefore.Count} outcomes stored and {feed.Acknowledged.Count} orders acknowledged");
 
         await Task.Delay(TimeSpan.FromSeconds(1));
-        await cluster.Redis.RestartAsync();
+        await cluster.Redis.RestartAsync(appendFsync);
         var down = Stopwatch.StartNew();
         await cluster.WaitAllHealthyAsync(TimeSpan.FromSeconds(60));
         output.WriteLine($"all silos healthy again {down.Elapsed.TotalSeconds:0.0} s after Redis came back, without a restart");
@@ -83,7 +85,7 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
     [Fact]
     public async Task Redis_frozen_for_10_seconds_leaves_the_silos_up_and_unhealthy_then_processing_resumes_alone()
     {
-        await using var cluster = await ProcessCluster.StartAsync(silos: 2);
+        var cluster = fixture.Cluster;
         var db = cluster.Database;
         await cluster.Sales.StartAsync(2_000, TimeSpan.FromMinutes(10), force: false);
         var feed = new OrderFeed(cluster.Connection, "frozen");
@@ -133,6 +135,28 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
         var outcomes = await Invariants.OutcomesAsync(cluster.Connection);
         Assert.DoesNotContain(outcomes.Values, o => o[0].Result == OrderResult.Invalid);
         await AssertBookkeepingAgreesAsync(db, outcomes);
+    }
+
+    public async Task InitializeAsync()
+    {
+        output.WriteLine($"{fixture.Cluster.Silos.Count} silo processes (shared by this class) healthy in {fixture.Cluster.LastStartTime.TotalSeconds:0.0} s");
+        await fixture.Cluster.WaitAllHealthyAsync(TimeSpan.FromSeconds(60));
+        await fixture.Cluster.Sales.ResetAsync();
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    /// <summary>
+    /// Two silo processes on a Redis with AOF on, shared by the tests of this class (starting processes is
+    /// the slow part); each test leaves the cluster healthy or fails.
+    /// </summary>
+    public sealed class Fixture : IAsyncLifetime
+    {
+        public ProcessCluster Cluster { get; private set; } = null!;
+
+        public async Task InitializeAsync() => Cluster = await ProcessCluster.StartAsync(silos: 2, appendFsync: "everysec");
+
+        public async Task DisposeAsync() => await Cluster.DisposeAsync();
     }
 
     private static async Task<long> RedisNowAsync(IDatabase db)

@@ -16,6 +16,7 @@ public sealed class SiloCrashTests(ITestOutputHelper output)
     public async Task A_silo_killed_mid_sale_leaves_no_order_behind_and_its_pending_orders_are_answered_within_seconds()
     {
         await using var cluster = await ProcessCluster.StartAsync(silos: 3);
+        output.WriteLine($"{cluster.Silos.Count} silo processes healthy in {cluster.LastStartTime.TotalSeconds:0.0} s");
         var db = cluster.Database;
         await cluster.Sales.StartAsync(5_000, TimeSpan.FromMinutes(10), force: false);
 
