@@ -20,6 +20,12 @@ public sealed class OrderProcessingOptions
     /// <summary>How often a poller looks for entries to claim.</summary>
     public TimeSpan ClaimInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long a poller waits before retrying entries that failed. Keep it well under
+    /// <see cref="ClaimIdleTime"/>, or another poller claims them mid-retry.
+    /// </summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>After this many failed attempts an entry is answered <c>invalid</c> and moved aside.</summary>
     public int MaxDeliveries { get; set; } = 5;
 
@@ -49,6 +55,11 @@ public sealed class OrderProcessingOptions
         if (ClaimIdleTime < TimeSpan.FromMilliseconds(100))
         {
             yield return $"{SectionName}:ClaimIdleTime must be at least 100 ms (was {ClaimIdleTime}).";
+        }
+
+        if (RetryDelay < TimeSpan.Zero || RetryDelay >= ClaimIdleTime)
+        {
+            yield return $"{SectionName}:RetryDelay must be between 0 and ClaimIdleTime (was {RetryDelay}).";
         }
 
         if (MaxDeliveries < 1)
