@@ -14,13 +14,16 @@ local product, sale, buyers, answered, counts = KEYS[1], KEYS[2], KEYS[3], KEYS[
 local complete, rejected, customers = KEYS[6], KEYS[7], KEYS[8]
 local order, customer, ticket, entry, invalid = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 
+-- Before the exactly-once check: an order id seen again with another ticket (a producer reusing ids)
+-- still answers that customer, who must not be left waiting in queue:customers. For a plain
+-- redelivery the ticket is already gone and this deletes nothing.
+if ticket ~= '' then
+  redis.call('XDEL', customers, ticket)
+end
+
 local previous = redis.call('HGET', answered, order)
 if previous then
   return { previous, 0 }
-end
-
-if ticket ~= '' then
-  redis.call('XDEL', customers, ticket)
 end
 
 local function reject(reason, detail)
