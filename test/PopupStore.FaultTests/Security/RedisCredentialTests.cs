@@ -89,9 +89,14 @@ public sealed class RedisCredentialTests(ITestOutputHelper output)
             Assert.True(code == 0, run.Tail());
         }
 
-        var denied = (RedisResult[])(await db.ExecuteAsync("ACL", "LOG"))!;
-        var log = denied.Select(e => string.Join(" ", ((RedisResult[])e!).Select(f => f.Resp2Type == ResultType.Array ? "[..]" : f.ToString()))).ToList();
-        output.WriteLine($"ACL LOG: {log.Count} denials{(log.Count > 0 ? Environment.NewLine + string.Join(Environment.NewLine, log) : string.Empty)}");
+        // StackExchange.Redis probes the server while connecting (CLUSTER NODES/SLOTS, CONFIG GET) and
+        // carries on when refused; anything else refused would be a permission the template lacks.
+        var denied = ((RedisResult[])(await db.ExecuteAsync("ACL", "LOG"))!)
+            .Select(e => ((RedisResult[])e!).Select(f => f.ToString()).ToArray())
+            .Select(fields => fields[Array.IndexOf(fields, "object") + 1])
+            .ToList();
+        output.WriteLine($"ACL LOG, denied: {string.Join(", ", denied.DefaultIfEmpty("nothing"))}");
+        Assert.All(denied, command => Assert.Contains(command, new[] { "cluster|nodes", "cluster|slots", "config|get", "client|setinfo" }));
 
         var report = await new InvariantChecker(admin).CheckAsync();
         output.WriteLine(report.ToString());
