@@ -92,8 +92,11 @@ public sealed class GuardTests(InProcessCluster cluster, ITestOutputHelper outpu
 
         Assert.True(failures >= slow.Count, "every slow order must have timed out at least once");
         Assert.All(slow, id => Assert.True(FaultInjectionFilter.CallsFor(id) >= 2, $"{id} was not delivered again"));
-        Assert.All(slow, id => Assert.Equal(OrderResult.Complete, Assert.Single(outcomes[id]).Result));
-        Assert.Equal(OrderResult.Duplicate, Assert.Single(outcomes[$"{prefix}order-0-again"]).Result);
+        Assert.All(slow.Skip(1), id => Assert.Equal(OrderResult.Complete, Assert.Single(outcomes[id]).Result));
+
+        // The first slow customer's two orders race (they may be read by different pollers): one sells.
+        var firstCustomer = new[] { slow[0], $"{prefix}order-0-again" }.Select(id => Assert.Single(outcomes[id]).Result).ToList();
+        Assert.Equal([OrderResult.Complete, OrderResult.Duplicate], firstCustomer.Order());
         Assert.All(normal, id => Assert.Equal(OrderResult.Complete, Assert.Single(outcomes[id]).Result));
         Assert.Equal(100 - slow.Count - normal.Count, (long)await db.StringGetAsync(RedisKeys.Product));
     }
