@@ -44,10 +44,6 @@ local function reject(order, customer, entry, reason, detail)
 end
 
 local function answer(order, customer, ticket, entry, invalid)
-  if ticket ~= '' then
-    redis.pcall('XDEL', customers, ticket)
-  end
-
   if invalid ~= '' then
     return reject(order, customer, entry, 'invalid', invalid)
   end
@@ -74,13 +70,20 @@ end
 
 local results = {}
 for i = 1, #ARGV, 5 do
-  local order = ARGV[i]
+  local order, ticket = ARGV[i], ARGV[i + 2]
+  -- Before the exactly-once check: an order id seen again with another ticket (a producer reusing
+  -- ids) still answers that customer, who must not be left waiting in queue:customers. For a plain
+  -- redelivery the ticket is already gone and this deletes nothing.
+  if ticket ~= '' then
+    redis.pcall('XDEL', customers, ticket)
+  end
+
   local previous = redis.call('HGET', answered, order)
   if previous then
     results[#results + 1] = previous
     results[#results + 1] = 0
   else
-    results[#results + 1] = answer(order, ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4])
+    results[#results + 1] = answer(order, ARGV[i + 1], ticket, ARGV[i + 3], ARGV[i + 4])
     results[#results + 1] = 1
   end
 end

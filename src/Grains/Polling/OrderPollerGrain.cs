@@ -23,9 +23,12 @@ public sealed partial class OrderPollerGrain(
     ILocalSiloDetails silo,
     ILogger<OrderPollerGrain> logger) : Grain, IOrderPollerGrain
 {
+    private static readonly string[] TransientServerErrors = ["LOADING", "BUSY", "TRYAGAIN", "MASTERDOWN", "READONLY"];
+
     private readonly OrderProcessingOptions _options = options.Value;
     private readonly Dictionary<string, int> _failures = new(StringComparer.Ordinal);
     private bool _rereadPending = true;
+    private long _retryAt;
     private long _nextClaimAt;
     private long _answered;
     private long _claimed;
@@ -69,7 +72,7 @@ public sealed partial class OrderPollerGrain(
         var watch = Stopwatch.StartNew();
         try
         {
-            if (_rereadPending)
+            if (_rereadPending && Environment.TickCount64 >= _retryAt)
             {
                 await DrainOwnPendingAsync(watch, cancellation);
             }
@@ -115,13 +118,22 @@ public sealed partial class OrderPollerGrain(
 
     private async Task DrainOwnPendingAsync(Stopwatch watch, CancellationToken cancellation)
     {
+        // Cleared before reading, not after: an entry that fails again while being re-read sets it
+        // again, and must be retried by this poller (which counts its failures) instead of waiting
+        // to be claimed by another poller that would start counting from zero.
+        _rereadPending = false;
         var after = "0-0";
-        while (!cancellation.IsCancellationRequested && watch.Elapsed < _options.MaxTickDuration)
+        while (true)
         {
+            if (cancellation.IsCancellationRequested || watch.Elapsed >= _options.MaxTickDuration)
+            {
+                _rereadPending = true;
+                return;
+            }
+
             var batch = await queue.ReadPendingAsync(Consumer, after, _options.BatchSize);
             if (batch.Length == 0)
             {
-                _rereadPending = false;
                 return;
             }
 
@@ -215,7 +227,10 @@ public sealed partial class OrderPollerGrain(
         await queue.AcknowledgeAsync(done);
         if (retry)
         {
+            // A short pause before the retry gives a dying silo time to be declared dead or Redis
+            // time to come back; it stays well under ClaimIdleTime so nobody else claims the entry.
             _rereadPending = true;
+            _retryAt = Environment.TickCount64 + (long)_options.RetryDelay.TotalMilliseconds;
         }
     }
 
@@ -230,9 +245,20 @@ public sealed partial class OrderPollerGrain(
         PopupMetrics.RecordOutcome(outcome, latency);
     }
 
-    /// <summary>Counts a failure; past MaxDeliveries the entry is answered invalid so it stops blocking anything.</summary>
+    /// <summary>
+    /// Counts a failure; past MaxDeliveries the entry is answered invalid so it stops blocking anything.
+    /// Failures of the infrastructure (a silo that died, a call or Redis that timed out) say nothing about
+    /// the entry and are not counted: a well-formed order must not be answered invalid because a silo
+    /// crashed while it was in flight. They are retried until the cluster heals.
+    /// </summary>
     private async Task<bool> GiveUpAsync(OrderRequest request, Exception error)
     {
+        if (IsTransient(error))
+        {
+            LogTransientFailure(error, request.EntryId, request.OrderId);
+            return false;
+        }
+
         var attempts = _failures[request.EntryId] = _failures.GetValueOrDefault(request.EntryId) + 1;
         if (attempts < _options.MaxDeliveries)
         {
@@ -255,6 +281,23 @@ public sealed partial class OrderPollerGrain(
         }
     }
 
+    /// <summary>Failures of the cluster or of Redis, not of the entry: they heal without anyone touching the entry.</summary>
+    private static bool IsTransient(Exception error) => error switch
+    {
+        TimeoutException or RedisConnectionException or OrleansMessageRejectionException => true,
+
+        // Redis restarting (LOADING), busy with a script, or failing over: it will answer again.
+        RedisServerException server => TransientServerErrors.Any(p => server.Message.StartsWith(p, StringComparison.Ordinal)),
+
+        // A Redis exception thrown inside a customer grain may arrive as Orleans' fallback when its type
+        // cannot be deserialized as itself; its original type name is still known.
+        Orleans.Serialization.UnavailableExceptionFallbackException fallback =>
+            fallback.ExceptionType is { } type
+            && (type.Contains(nameof(RedisConnectionException), StringComparison.Ordinal)
+                || type.Contains(nameof(RedisTimeoutException), StringComparison.Ordinal)),
+        _ => false,
+    };
+
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _timer?.Dispose();
@@ -275,6 +318,9 @@ public sealed partial class OrderPollerGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Entry {EntryId} (order {OrderId}) failed, attempt {Attempt}; it stays pending")]
     private partial void LogAttemptFailed(Exception error, string entryId, string orderId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Entry {EntryId} (order {OrderId}) hit a cluster or Redis failure; it stays pending and is retried")]
+    private partial void LogTransientFailure(Exception error, string entryId, string orderId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Entry {EntryId} (order {OrderId}) failed {Attempts} times; answered invalid and moved aside")]
     private partial void LogPoisoned(string entryId, string orderId, int attempts);

@@ -26,6 +26,12 @@ public sealed class OrderProcessingOptions
     /// <summary>Completion script calls in flight at once per silo; while they run, the next batch fills.</summary>
     public int CompletionCallsInFlight { get; set; } = 4;
 
+    /// <summary>
+    /// How long a poller waits before retrying entries that failed. Keep it well under
+    /// <see cref="ClaimIdleTime"/>, or another poller claims them mid-retry.
+    /// </summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>After this many failed attempts an entry is answered <c>invalid</c> and moved aside.</summary>
     public int MaxDeliveries { get; set; } = 5;
 
@@ -65,6 +71,11 @@ public sealed class OrderProcessingOptions
         if (CompletionCallsInFlight is < 1 or > 64)
         {
             yield return $"{SectionName}:CompletionCallsInFlight must be between 1 and 64 (was {CompletionCallsInFlight}).";
+        }
+
+        if (RetryDelay < TimeSpan.Zero || RetryDelay >= ClaimIdleTime)
+        {
+            yield return $"{SectionName}:RetryDelay must be between 0 and ClaimIdleTime (was {RetryDelay}).";
         }
 
         if (MaxDeliveries < 1)

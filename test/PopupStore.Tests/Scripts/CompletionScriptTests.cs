@@ -6,7 +6,7 @@ using StackExchange.Redis;
 
 namespace PopupStore.Tests.Scripts;
 
-/// <summary>complete_order.lua on its own against a real Redis: every branch, and what each one writes.</summary>
+/// <summary>complete_orders.lua on its own against a real Redis: every branch, and what each one writes.</summary>
 public sealed class CompletionScriptTests(RedisFixture redis) : IClassFixture<RedisFixture>, IAsyncLifetime
 {
     private readonly OrderCompleter _completer = new(redis.Redis);

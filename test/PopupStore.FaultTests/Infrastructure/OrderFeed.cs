@@ -1,0 +1,68 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using PopupStore.Core.Redis;
+using StackExchange.Redis;
+
+namespace PopupStore.FaultTests.Infrastructure;
+
+/// <summary>
+/// Writes well-formed orders straight into queue:orders (the contract any producer follows) at a steady
+/// pace, and remembers which writes Redis acknowledged and when, so a test can tell an order Redis
+/// confirmed from one it may have lost.
+/// </summary>
+public sealed class OrderFeed(IConnectionMultiplexer redis, string prefix)
+{
+    private readonly ConcurrentDictionary<string, TimeSpan> _acknowledged = new(StringComparer.Ordinal);
+    private readonly ConcurrentBag<string> _failed = [];
+
+    public Stopwatch Clock { get; } = Stopwatch.StartNew();
+
+    /// <summary>Order id -> time (on <see cref="Clock"/>) Redis acknowledged its XADD.</summary>
+    public IReadOnlyDictionary<string, TimeSpan> Acknowledged => _acknowledged;
+
+    /// <summary>Orders whose XADD failed (Redis down): the producer knows they were not taken.</summary>
+    public IReadOnlyCollection<string> Failed => _failed;
+
+    public static string OrderId(string prefix, int i) => $"{prefix}-o{i}";
+
+    /// <summary>
+    /// Writes <paramref name="orders"/> orders in chunks, one chunk every <paramref name="every"/>.
+    /// Every fifth customer orders twice (the second is a duplicate).
+    /// </summary>
+    public async Task WriteAsync(int orders, int chunk, TimeSpan every, CancellationToken cancellation = default)
+    {
+        for (var start = 0; start < orders && !cancellation.IsCancellationRequested; start += chunk)
+        {
+            var next = Clock.Elapsed + every;
+            var batch = redis.GetDatabase().CreateBatch();
+            var writes = new List<Task>();
+            for (var i = start; i < Math.Min(orders, start + chunk); i++)
+            {
+                var order = OrderId(prefix, i);
+                var customer = i % 5 == 4 ? $"{prefix}-c{i - 1}" : $"{prefix}-c{i}";
+                writes.Add(Track(order, batch.StreamAddAsync(RedisKeys.Orders, [new("id", order), new("customer", customer)])));
+            }
+
+            batch.Execute();
+            await Task.WhenAll(writes);
+            var wait = next - Clock.Elapsed;
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, CancellationToken.None);
+            }
+        }
+    }
+
+    private async Task Track(string order, Task<RedisValue> write)
+    {
+        try
+        {
+            await write;
+            _acknowledged[order] = Clock.Elapsed;
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            _failed.Add(order);
+        }
+    }
+}
