@@ -25,14 +25,26 @@ public sealed class SiloCrashTests(ITestOutputHelper output)
         var writing = feed.WriteAsync(20_000, chunk: 1_000, every: TimeSpan.FromMilliseconds(250));
         await Task.Delay(TimeSpan.FromSeconds(2));
 
+        // Batches are answered within milliseconds, so a kill at a random instant often finds nothing
+        // pending. Freeze the victim (SIGSTOP) until it is caught holding orders, then kill it: what it
+        // holds then is exactly what a crash at that instant would orphan. Its consumers keep their
+        // pending lists until someone claims them (after ClaimIdleTime, 2 s here).
         var victim = cluster.Silos[1];
+        var orphans = new Dictionary<string, string>();
+        for (var attempt = 0; attempt < 200 && orphans.Count == 0; attempt++)
+        {
+            Signals.Send(victim.App.Pid, Signals.Stop);
+            orphans = await PendingForAsync(db, victim.ConsumerPrefix);
+            if (orphans.Count == 0)
+            {
+                Signals.Send(victim.App.Pid, Signals.Continue);
+                await Task.Delay(20);
+            }
+        }
+
         victim.Kill();
         var clock = Stopwatch.StartNew();
         var killedAtRedisMs = await RedisNowAsync(db);
-
-        // The dead silo's consumers keep their pending lists until someone claims them (after
-        // ClaimIdleTime, 2 s here), so reading them right away gives exactly the orphaned entries.
-        var orphans = await PendingForAsync(db, victim.ConsumerPrefix);
         output.WriteLine($"killed {victim.App.Name}; {orphans.Count} orders pending with its consumers ({victim.ConsumerPrefix}*)");
         Assert.NotEmpty(orphans);
 
