@@ -108,6 +108,18 @@ say "crowd of $BUYERS buyers arriving at $RATE/s (log $WORK/run.log); killing si
 sleep "$KILL_AFTER"
 
 VICTIM_PREFIX="127.0.0.1:${SILO_PORTS[1]}/"
+victim_pending() {
+  rcli XINFO CONSUMERS queue:orders popup | awk -v p="$VICTIM_PREFIX" '
+    prev == "name" { name = $0 } prev == "pending" && index(name, p) == 1 { n += $0 } { prev = $0 } END { print n + 0 }'
+}
+# A batch is answered within milliseconds, so a kill at a random instant may orphan nothing. Freeze the
+# silo (SIGSTOP) until it is caught holding orders, then kill it: that is what a crash then would leave.
+for _ in $(seq 1 200); do
+  kill -STOP "${SILO_PIDS[1]}"
+  (( $(victim_pending) > 0 )) && break
+  kill -CONT "${SILO_PIDS[1]}"
+  sleep 0.02
+done
 kill -9 "${SILO_PIDS[1]}"
 KILLED_AT="$(now_ms)"
 disown "${SILO_PIDS[1]}" 2>/dev/null || true
