@@ -35,6 +35,10 @@ public sealed partial class OrderPollerGrain(
     private long _failed;
     private bool _redisDown;
     private IGrainTimer? _timer;
+    private TimeSpan _pollDelay;
+    private long _lastFoundAt;
+
+    private const long QuietBeforeBackoffMs = 250;
 
     private string Consumer => this.GetPrimaryKeyString();
 
@@ -49,6 +53,7 @@ public sealed partial class OrderPollerGrain(
             return Task.CompletedTask;
         }
 
+        _pollDelay = _options.PollInterval;
         _timer = this.RegisterGrainTimer(
             static (grain, cancellation) => grain.TickAsync(cancellation),
             this,
@@ -83,6 +88,7 @@ public sealed partial class OrderPollerGrain(
                 await ClaimOrphansAsync(watch, cancellation);
             }
 
+            var found = false;
             while (!cancellation.IsCancellationRequested && watch.Elapsed < _options.MaxTickDuration)
             {
                 var batch = await queue.ReadNewAsync(Consumer, _options.BatchSize);
@@ -91,6 +97,7 @@ public sealed partial class OrderPollerGrain(
                     break;
                 }
 
+                found = true;
                 await ProcessAsync(batch);
                 if (batch.Length < _options.BatchSize)
                 {
@@ -98,6 +105,7 @@ public sealed partial class OrderPollerGrain(
                 }
             }
 
+            AdjustPolling(found);
             if (_redisDown)
             {
                 _redisDown = false;
@@ -113,6 +121,30 @@ public sealed partial class OrderPollerGrain(
                 _redisDown = true;
                 LogRedisDown(ex, Consumer);
             }
+        }
+    }
+
+    /// <summary>
+    /// Reads every PollInterval while orders flow, and backs off (doubling, up to MaxPollInterval) once
+    /// the stream has stayed empty for a quarter of a second: an idle sale then costs a silo a few reads
+    /// a second instead of hundreds, and the first order after a lull waits at most MaxPollInterval.
+    /// Several pollers share the stream, so one empty read alone says nothing about the crowd.
+    /// </summary>
+    private void AdjustPolling(bool found)
+    {
+        var now = Environment.TickCount64;
+        if (found)
+        {
+            _lastFoundAt = now;
+        }
+
+        var next = now - _lastFoundAt < QuietBeforeBackoffMs
+            ? _options.PollInterval
+            : TimeSpan.FromTicks(Math.Min(_options.MaxPollInterval.Ticks, _pollDelay.Ticks * 2));
+        if (next != _pollDelay)
+        {
+            _pollDelay = next;
+            _timer?.Change(next, next);
         }
     }
 

@@ -14,6 +14,9 @@ public sealed class OrderProcessingOptions
     /// <summary>How long a poller waits before reading again after finding the stream empty.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(5);
 
+    /// <summary>Longest wait between reads while the stream stays empty (the interval doubles up to it).</summary>
+    public TimeSpan MaxPollInterval { get; set; } = TimeSpan.FromMilliseconds(50);
+
     /// <summary>Entries idle this long in another consumer's pending list are claimed (its silo is presumed dead).</summary>
     public TimeSpan ClaimIdleTime { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -56,6 +59,11 @@ public sealed class OrderProcessingOptions
         if (PollInterval < TimeSpan.FromMilliseconds(1))
         {
             yield return $"{SectionName}:PollInterval must be at least 1 ms (was {PollInterval}).";
+        }
+
+        if (MaxPollInterval < PollInterval)
+        {
+            yield return $"{SectionName}:MaxPollInterval must be at least PollInterval (was {MaxPollInterval}).";
         }
 
         if (ClaimIdleTime < TimeSpan.FromMilliseconds(100))
