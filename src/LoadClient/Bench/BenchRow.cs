@@ -8,6 +8,7 @@ public sealed record BenchRow(
     long? P99,
     long? Max,
     double? SellOutAfterArrivalSeconds,
+    double? PurchaseOrdersPerSecond = null,
     double? SteadyOrdersPerSecond = null,
     long? SteadyP50 = null,
     long? SteadyP99 = null,
