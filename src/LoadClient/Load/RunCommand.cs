@@ -195,7 +195,8 @@ public static class RunCommand
         var product = await redis.GetDatabase().StringGetAsync(RedisKeys.Product);
         var report = RunReport.Build(
             runId, settings.Buyers, written, collector.Answers, collector.DoubleAnswers,
-            product.IsNull ? 0 : (long)product, invariants) with { Profile = profile.Name, Resubmitted = crowd.Resubmitted };
+            product.IsNull ? 0 : (long)product, invariants) with
+        { Profile = profile.Name, Resubmitted = crowd.Resubmitted };
         ReportPrinter.Print(report, output);
 
         return report;
