@@ -5,20 +5,14 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 WORK="$ROOT/.run"
-PIDS=()
-cleanup() {
-  local code=$?
-  trap - EXIT INT TERM
-  if ((${#PIDS[@]})); then kill "${PIDS[@]}" 2>/dev/null || true; wait "${PIDS[@]}" 2>/dev/null || true; fi
-  exit "$code"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+SCRIPT_NAME=bench
+# shellcheck source=scripts/lib/processes.sh
+source "$ROOT/scripts/lib/processes.sh"
 mkdir -p "$WORK"
 
 if [[ -z "${BENCH_REDIS:-}" ]]; then
   command -v redis-server >/dev/null || { echo "redis-server is missing: apt-get install -y redis-server" >&2; exit 1; }
-  port=$((20000 + RANDOM % 20000))
+  port="$(free_port)"
   rm -rf "$WORK/bench-redis" && mkdir -p "$WORK/bench-redis"
   # No persistence: the benchmark measures processing, and a fsync policy would measure the disk.
   redis-server --port "$port" --bind 127.0.0.1 --dir "$WORK/bench-redis" --save '' --appendonly no >"$WORK/bench-redis.log" 2>&1 &
@@ -27,7 +21,7 @@ if [[ -z "${BENCH_REDIS:-}" ]]; then
   BENCH_REDIS="127.0.0.1:$port"
 fi
 
-echo "[bench] building (Release)"
+say "building (Release)"
 dotnet build "$ROOT/PopupStore.sln" -c Release -nologo -v quiet >"$WORK/build.log" 2>&1 || { tail -30 "$WORK/build.log" >&2; exit 1; }
 dotnet "$ROOT/src/LoadClient/bin/Release/net10.0/PopupStore.LoadClient.dll" bench --redis "$BENCH_REDIS" --force \
   --silo-dll "$ROOT/src/Silo/bin/Release/net10.0/PopupStore.Silo.dll" --report-json "$WORK/bench.json" "$@"

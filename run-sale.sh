@@ -10,37 +10,11 @@ DUPLICATES="${DUPLICATES:-0.1}"
 SILOS="${SILOS:-3}"
 DURATION="${DURATION:-10m}"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+SCRIPT_NAME=run-sale
+# shellcheck source=scripts/lib/processes.sh
+source "$ROOT/scripts/lib/processes.sh"
 WORK="$ROOT/.run"
 CONFIG="Release"
-PIDS=()
-
-say() { printf '[run-sale] %s\n' "$*"; }
-
-cleanup() {
-  local code=$?
-  trap - EXIT INT TERM
-  if ((${#PIDS[@]})); then
-    say "stopping what this script started"
-    kill "${PIDS[@]}" 2>/dev/null || true
-    wait "${PIDS[@]}" 2>/dev/null || true
-  fi
-  exit "$code"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-free_port() {
-  local port
-  for _ in $(seq 1 200); do
-    port=$((20000 + RANDOM % 20000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      echo "$port"
-      return
-    fi
-  done
-  echo "no free port found" >&2
-  return 1
-}
 
 command -v dotnet >/dev/null || { echo "The .NET SDK is required (dotnet not on PATH)." >&2; exit 1; }
 mkdir -p "$WORK"

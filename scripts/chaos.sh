@@ -16,37 +16,11 @@ KILL_AFTER="${KILL_AFTER:-3}"
 CLAIM_IDLE="${CLAIM_IDLE:-00:00:02}"
 SILOS="${SILOS:-3}"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SCRIPT_NAME=chaos
+# shellcheck source=scripts/lib/processes.sh
+source "$ROOT/scripts/lib/processes.sh"
 WORK="$ROOT/.run/chaos"
 CONFIG="Release"
-PIDS=()
-
-say() { printf '[chaos] %s\n' "$*"; }
-
-cleanup() {
-  local code=$?
-  trap - EXIT INT TERM
-  if ((${#PIDS[@]})); then
-    say "stopping what this script started"
-    kill "${PIDS[@]}" 2>/dev/null || true
-    wait "${PIDS[@]}" 2>/dev/null || true
-  fi
-  exit "$code"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-free_port() {
-  local port
-  for _ in $(seq 1 200); do
-    port=$((20000 + RANDOM % 20000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      echo "$port"
-      return
-    fi
-  done
-  echo "no free port found" >&2
-  return 1
-}
 
 now_ms() { date +%s%3N; }
 
@@ -101,7 +75,7 @@ done
 say "all $SILOS silos healthy"
 
 "${CLIENT[@]}" sale start --units "$UNITS" --duration 10m
-"${CLIENT[@]}" run --buyers "$BUYERS" --rate "$RATE" --report-json "$WORK/report.json" >"$WORK/run.log" 2>&1 &
+"${CLIENT[@]}" run --profile steady --buyers "$BUYERS" --rate "$RATE" --plain --report-json "$WORK/report.json" >"$WORK/run.log" 2>&1 &
 RUN_PID=$!
 PIDS+=("$RUN_PID")
 say "crowd of $BUYERS buyers arriving at $RATE/s (log $WORK/run.log); killing silo 1 in ${KILL_AFTER}s"
