@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PopupStore.Grains.Hosting;
 
 namespace PopupStore.Grains.Polling;
 
@@ -21,31 +22,11 @@ public sealed partial class PollerKeeper(
             .ToArray();
         LogKeeping(names.Length, silo.SiloAddress);
 
-        using var timer = new PeriodicTimer(settings.KeepAliveInterval);
-        do
-        {
-            try
-            {
-                await Task.WhenAll(names.Select(name => grains.GetGrain<IOrderPollerGrain>(name).Start().AsTask()));
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogPingFailed(ex);
-            }
-        }
-        while (await WaitAsync(timer, stoppingToken));
-    }
-
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(stoppingToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
+        await KeepAliveLoop.RunAsync(
+            settings.KeepAliveInterval,
+            () => Task.WhenAll(names.Select(name => grains.GetGrain<IOrderPollerGrain>(name).Start().AsTask())),
+            LogPingFailed,
+            stoppingToken);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Keeping {Count} order pollers active on {Silo}")]

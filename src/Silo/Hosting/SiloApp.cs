@@ -25,21 +25,11 @@ public static class SiloApp
         var redis = await RedisConnector.ConnectAsync(connectionString, TimeSpan.FromSeconds(15));
         await PopupScripts.LoadAllAsync(redis);
 
-        builder.Services.AddSingleton(redis);
-        builder.Services.AddOrderProcessing(builder.Configuration);
-        builder.Services.AddQueueTimeSeries(builder.Configuration);
         builder.Services.AddSingleton<SiloHealth>();
 
         builder.UseOrleans(silo =>
         {
-            silo.UseRedisClustering(options =>
-            {
-                options.ConfigurationOptions = RedisConnector.Parse(connectionString);
-                options.CreateMultiplexer = _ => Task.FromResult((redis, true));
-            });
-            silo.Configure<ClusterMembershipOptions>(FastFailureDetection.Apply);
-            silo.Configure<SiloMessagingOptions>(FastFailureDetection.Apply);
-            silo.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("Orleans:Membership"));
+            silo.AddPopupStore(redis, connectionString, builder.Configuration);
             if (builder.Configuration.GetValue("Dashboard:Enabled", true))
             {
                 // The dashboard samples every Orleans gauge on each tick, and counting activations costs

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using PopupStore.Grains;
 using PopupStore.Grains.TimeSeries;
 using StackExchange.Redis;
+using PopupStore.Grains.Hosting;
 
 namespace PopupStore.Silo.TimeSeries;
 
@@ -82,31 +83,7 @@ public sealed partial class TimeSeriesSupervisor(
         }
 
         var writer = grains.GetGrain<ITimeSeriesWriterGrain>(ITimeSeriesWriterGrain.Key);
-        using var timer = new PeriodicTimer(options.Value.KeepAliveInterval);
-        do
-        {
-            try
-            {
-                await writer.Start();
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogPingFailed(ex);
-            }
-        }
-        while (await WaitAsync(timer, stoppingToken));
-    }
-
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(stoppingToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
+        await KeepAliveLoop.RunAsync(options.Value.KeepAliveInterval, () => writer.Start().AsTask(), LogPingFailed, stoppingToken);
     }
 
     private static string Describe(RedisModules modules) =>

@@ -7,6 +7,7 @@ using PopupStore.Core.Redis;
 using PopupStore.Core.Scripts;
 using PopupStore.Core.Sales;
 using PopupStore.Grains;
+using PopupStore.Silo.Hosting;
 using StackExchange.Redis;
 
 namespace PopupStore.FaultTests.Infrastructure;
@@ -90,19 +91,8 @@ public sealed class FaultySiloConfigurator : ISiloConfigurator
         var connectionString = silo.Configuration["ConnectionStrings:Redis"]!;
         var redis = ConnectionMultiplexer.Connect(RedisConnector.Parse(connectionString));
         PopupScripts.LoadAllAsync(redis).GetAwaiter().GetResult();
-        silo.Services.AddSingleton<IConnectionMultiplexer>(redis);
-        silo.Services.AddOrderProcessing(silo.Configuration);
-        silo.UseRedisClustering(options =>
-        {
-            options.ConfigurationOptions = RedisConnector.Parse(connectionString);
-            options.CreateMultiplexer = _ => Task.FromResult<(IConnectionMultiplexer, bool)>((redis, true));
-        });
-        silo.Configure<ClusterMembershipOptions>(options =>
-        {
-            options.ProbeTimeout = TimeSpan.FromSeconds(2);
-            options.NumMissedProbesLimit = 2;
-            options.TableRefreshTimeout = TimeSpan.FromSeconds(2);
-        });
+        silo.AddPopupStore(redis, connectionString, silo.Configuration);
+        silo.Configure<ClusterMembershipOptions>(options => options.TableRefreshTimeout = TimeSpan.FromSeconds(2));
         silo.Configure<SiloMessagingOptions>(options => options.ResponseTimeout = InProcessCluster.ResponseTimeout);
         silo.AddIncomingGrainCallFilter<FaultInjectionFilter>();
     }

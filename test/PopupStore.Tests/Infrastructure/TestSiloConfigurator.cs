@@ -6,6 +6,7 @@ using Orleans.TestingHost;
 using PopupStore.Core.Redis;
 using PopupStore.Core.Scripts;
 using PopupStore.Grains;
+using PopupStore.Silo.Hosting;
 using PopupStore.Grains.TimeSeries;
 using PopupStore.Silo.TimeSeries;
 using StackExchange.Redis;
@@ -23,22 +24,9 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
         var connectionString = silo.Configuration["ConnectionStrings:Redis"]!;
         var redis = ConnectionMultiplexer.Connect(RedisConnector.Parse(connectionString));
         PopupScripts.LoadAllAsync(redis).GetAwaiter().GetResult();
-        silo.Services.AddSingleton<IConnectionMultiplexer>(redis);
-        silo.Services.AddOrderProcessing(silo.Configuration);
         silo.Services.AddSingleton<ISeriesSink, RecordingSeriesSink>();
-        silo.Services.AddQueueTimeSeries(silo.Configuration);
-        silo.UseRedisClustering(options =>
-        {
-            options.ConfigurationOptions = RedisConnector.Parse(connectionString);
-            options.CreateMultiplexer = _ => Task.FromResult<(IConnectionMultiplexer, bool)>((redis, true));
-        });
-        silo.Configure<ClusterMembershipOptions>(options =>
-        {
-            options.ProbeTimeout = TimeSpan.FromSeconds(2);
-            options.NumMissedProbesLimit = 2;
-            options.TableRefreshTimeout = TimeSpan.FromSeconds(2);
-        });
-        silo.Configure<SiloMessagingOptions>(options => options.ResponseTimeout = TimeSpan.FromSeconds(5));
+        silo.AddPopupStore(redis, connectionString, silo.Configuration);
+        silo.Configure<ClusterMembershipOptions>(options => options.TableRefreshTimeout = TimeSpan.FromSeconds(2));
     }
 }
 

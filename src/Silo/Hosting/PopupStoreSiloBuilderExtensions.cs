@@ -1,0 +1,32 @@
+using Orleans.Configuration;
+using PopupStore.Core.Redis;
+using PopupStore.Grains;
+using PopupStore.Silo.TimeSeries;
+using StackExchange.Redis;
+
+namespace PopupStore.Silo.Hosting;
+
+public static class PopupStoreSiloBuilderExtensions
+{
+    /// <summary>
+    /// Everything a Pop-up Store silo runs, on the process' one multiplexer: Redis membership, the order
+    /// pipeline, the time series writer and fast failure detection. The silo host and the test silos both
+    /// call this, so tests run the wiring that ships.
+    /// </summary>
+    public static ISiloBuilder AddPopupStore(
+        this ISiloBuilder silo, IConnectionMultiplexer redis, string connectionString, IConfiguration configuration)
+    {
+        silo.Services.AddSingleton(redis);
+        silo.Services.AddOrderProcessing(configuration);
+        silo.Services.AddQueueTimeSeries(configuration);
+        silo.UseRedisClustering(options =>
+        {
+            options.ConfigurationOptions = RedisConnector.Parse(connectionString);
+            options.CreateMultiplexer = _ => Task.FromResult((redis, true));
+        });
+        silo.Configure<ClusterMembershipOptions>(FastFailureDetection.Apply);
+        silo.Configure<SiloMessagingOptions>(FastFailureDetection.Apply);
+        silo.Configure<ClusterMembershipOptions>(configuration.GetSection("Orleans:Membership"));
+        return silo;
+    }
+}
