@@ -13,6 +13,12 @@ catch (RedisSetupException ex)
     await Console.Error.WriteLineAsync($"popupstore-silo: {ex.Message}");
     return 1;
 }
+catch (IOException ex) when (ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+{
+    // Kestrel could not bind ASPNETCORE_URLS: say which address, not a stack trace.
+    await Console.Error.WriteLineAsync($"popupstore-silo: {ex.Message.Split('\n')[0]} (check ASPNETCORE_URLS)");
+    return 1;
+}
 catch (Microsoft.Extensions.Options.OptionsValidationException ex)
 {
     await Console.Error.WriteLineAsync($"popupstore-silo: invalid configuration: {string.Join("; ", ex.Failures)}");
