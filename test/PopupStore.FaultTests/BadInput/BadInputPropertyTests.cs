@@ -5,6 +5,7 @@ using PopupStore.Core.Redis;
 using PopupStore.Core.Scripts;
 using PopupStore.Core.Sales;
 using PopupStore.FaultTests.Infrastructure;
+using PopupStore.Testing;
 using StackExchange.Redis;
 using Xunit.Abstractions;
 

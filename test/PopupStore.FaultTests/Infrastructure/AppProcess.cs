@@ -1,3 +1,4 @@
+using PopupStore.Testing;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 

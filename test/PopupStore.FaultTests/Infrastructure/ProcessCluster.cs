@@ -1,3 +1,4 @@
+using PopupStore.Testing;
 using PopupStore.Core.Orders;
 using PopupStore.Core.Redis;
 using PopupStore.Core.Sales;

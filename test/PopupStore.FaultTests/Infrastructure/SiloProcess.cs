@@ -1,3 +1,4 @@
+using PopupStore.Testing;
 using System.Globalization;
 using System.Net;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using PopupStore.Core.Orders;
 using PopupStore.Core.Redis;
 using PopupStore.FaultTests.Infrastructure;
+using PopupStore.Testing;
 using StackExchange.Redis;
 using Xunit.Abstractions;
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using PopupStore.Core.Invariants;
 using PopupStore.FaultTests.Infrastructure;
+using PopupStore.Testing;
 using StackExchange.Redis;
 using Xunit.Abstractions;
 

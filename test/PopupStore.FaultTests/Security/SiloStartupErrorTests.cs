@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using PopupStore.FaultTests.Infrastructure;
+using PopupStore.Testing;
 using Xunit.Abstractions;
 
 namespace PopupStore.FaultTests.Security;

@@ -2,6 +2,7 @@ using Orleans.TestingHost;
 using PopupStore.Core.Redis;
 using PopupStore.Core.Sales;
 using StackExchange.Redis;
+using PopupStore.Testing;
 
 namespace PopupStore.Tests.Infrastructure;
 
@@ -17,7 +18,7 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public static readonly TimeSpan TimeSeriesWindow = TimeSpan.FromSeconds(1);
 
-    public RedisServer Server { get; private set; } = null!;
+    public RedisProcess Server { get; private set; } = null!;
 
     public IConnectionMultiplexer Redis { get; private set; } = null!;
 
@@ -29,7 +30,7 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Server = await RedisServer.StartAsync();
+        Server = await RedisProcess.StartAsync();
         Redis = await Server.ConnectAsync();
 
         var builder = new TestClusterBuilder(Silos);

@@ -1,12 +1,13 @@
 using PopupStore.Core.Scripts;
 using StackExchange.Redis;
+using PopupStore.Testing;
 
 namespace PopupStore.Tests.Infrastructure;
 
 /// <summary>One redis-server per test class; tests clear the sale keys they use.</summary>
 public sealed class RedisFixture : IAsyncLifetime
 {
-    public RedisServer Server { get; private set; } = null!;
+    public RedisProcess Server { get; private set; } = null!;
 
     public IConnectionMultiplexer Redis { get; private set; } = null!;
 
@@ -14,7 +15,7 @@ public sealed class RedisFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Server = await RedisServer.StartAsync();
+        Server = await RedisProcess.StartAsync();
         Redis = await Server.ConnectAsync();
         await PopupScripts.LoadAllAsync(Redis);
     }

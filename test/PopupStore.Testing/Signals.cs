@@ -1,12 +1,12 @@
 using System.Runtime.InteropServices;
 
-namespace PopupStore.FaultTests.Infrastructure;
+namespace PopupStore.Testing;
 
 /// <summary>
 /// POSIX signals the Process class does not offer: SIGTERM for a graceful stop (what a container
 /// runtime sends), SIGSTOP/SIGCONT to freeze Redis without closing its sockets.
 /// </summary>
-internal static partial class Signals
+public static partial class Signals
 {
     public const int Term = 15;
     public const int Continue = 18;

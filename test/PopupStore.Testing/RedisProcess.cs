@@ -4,7 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using StackExchange.Redis;
 
-namespace PopupStore.FaultTests.Infrastructure;
+namespace PopupStore.Testing;
 
 /// <summary>
 /// A real redis-server on a loopback port and a folder of its own that can be crashed (SIGKILL),
@@ -51,7 +51,7 @@ public sealed class RedisProcess : IAsyncDisposable
     public static async Task<RedisProcess> StartAsync(string? appendFsync = null, string? password = null)
     {
         var port = Ports.Free();
-        var directory = System.IO.Directory.CreateTempSubdirectory("popupstore-fault-redis-").FullName;
+        var directory = System.IO.Directory.CreateTempSubdirectory("popupstore-redis-").FullName;
         List<string> arguments =
         [
             "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", directory,
@@ -79,7 +79,7 @@ public sealed class RedisProcess : IAsyncDisposable
         var options = ConfigurationOptions.Parse(ConnectionString);
         options.AbortOnConnectFail = false;
         options.AllowAdmin = true;
-        options.ClientName = "fault-tests";
+        options.ClientName = "popupstore-tests";
         return await ConnectionMultiplexer.ConnectAsync(options);
     }
 
@@ -142,7 +142,11 @@ public sealed class RedisProcess : IAsyncDisposable
 
     private static Process Launch(IEnumerable<string> arguments)
     {
-        var binary = new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server" }.FirstOrDefault(File.Exists)
+        var binary = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Append("/usr/bin").Append("/usr/local/bin")
+            .Select(dir => Path.Combine(dir, "redis-server"))
+            .FirstOrDefault(File.Exists)
             ?? throw new InvalidOperationException("redis-server is not installed: run `apt-get install -y redis-server`.");
         var start = new ProcessStartInfo(binary)
         {

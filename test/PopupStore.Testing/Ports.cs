@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace PopupStore.FaultTests.Infrastructure;
+namespace PopupStore.Testing;
 
-internal static class Ports
+public static class Ports
 {
     /// <summary>A loopback port nobody listens on right now (the OS picks it, so parallel runs do not collide).</summary>
     public static int Free()
