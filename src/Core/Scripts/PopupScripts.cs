@@ -9,12 +9,16 @@ public static class PopupScripts
 
     public static RedisScript StartSale { get; } = RedisScript.FromResource("start_sale.lua");
 
+    public static RedisScript CloseSale { get; } = RedisScript.FromResource("close_sale.lua");
+
     public static RedisScript AckOrders { get; } = RedisScript.FromResource("ack_orders.lua");
+
+    public static RedisScript RemoveConsumer { get; } = RedisScript.FromResource("remove_consumer.lua");
 
     /// <summary>Snapshot of the queue streams' counters for the cluster's time series writer.</summary>
     public static RedisScript StreamCounters { get; } = RedisScript.FromResource("stream_counters.lua");
 
-    public static IReadOnlyList<RedisScript> All { get; } = [CompleteOrders, StartSale, AckOrders, StreamCounters];
+    public static IReadOnlyList<RedisScript> All { get; } = [CompleteOrders, StartSale, CloseSale, AckOrders, RemoveConsumer, StreamCounters];
 
     public static async Task LoadAllAsync(IConnectionMultiplexer multiplexer)
     {

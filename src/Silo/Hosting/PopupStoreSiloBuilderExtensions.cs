@@ -1,6 +1,9 @@
 using Orleans.Configuration;
 using PopupStore.Core.Redis;
+using Microsoft.Extensions.Options;
 using PopupStore.Grains;
+using PopupStore.Grains.Polling;
+using PopupStore.Silo.Maintenance;
 using PopupStore.Silo.TimeSeries;
 using StackExchange.Redis;
 
@@ -19,6 +22,8 @@ public static class PopupStoreSiloBuilderExtensions
         silo.Services.AddSingleton(redis);
         silo.Services.AddOrderProcessing(configuration);
         silo.Services.AddQueueTimeSeries(configuration);
+        silo.Services.AddSingleton<IValidateOptions<OrderProcessingOptions>, ProcessingTimeoutsValidator>();
+        silo.Services.AddHostedService<ConsumerJanitor>();
         silo.UseRedisClustering(options =>
         {
             options.ConfigurationOptions = RedisConnector.Parse(connectionString);
@@ -27,6 +32,7 @@ public static class PopupStoreSiloBuilderExtensions
         silo.Configure<ClusterMembershipOptions>(FastFailureDetection.Apply);
         silo.Configure<SiloMessagingOptions>(FastFailureDetection.Apply);
         silo.Configure<ClusterMembershipOptions>(configuration.GetSection("Orleans:Membership"));
+        silo.Configure<SiloMessagingOptions>(configuration.GetSection("Orleans:Messaging"));
         return silo;
     }
 }
