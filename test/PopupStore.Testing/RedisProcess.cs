@@ -51,7 +51,9 @@ public sealed class RedisProcess : IAsyncDisposable
 
     /// <param name="appendFsync">null: no AOF (tests that never restart Redis); else everysec or always.</param>
     /// <param name="binary">the redis-server to run (e.g. <see cref="RedisModules.Server62"/>); null: Debian's on PATH.</param>
-    public static async Task<RedisProcess> StartAsync(string? appendFsync = null, string? password = null, string? binary = null)
+    /// <param name="extraArguments">more redis-server options, e.g. <c>--enable-protected-configs yes</c>.</param>
+    public static async Task<RedisProcess> StartAsync(
+        string? appendFsync = null, string? password = null, string? binary = null, IEnumerable<string>? extraArguments = null)
     {
         binary ??= FindOnPath();
         var port = Ports.Free();
@@ -70,6 +72,8 @@ public sealed class RedisProcess : IAsyncDisposable
         {
             arguments.AddRange(["--requirepass", password]);
         }
+
+        arguments.AddRange(extraArguments ?? []);
 
         var process = Launch(binary, arguments);
         var server = new RedisProcess(port, directory, password, binary, [.. arguments], process);

@@ -30,14 +30,14 @@ public sealed partial class SaleWatcher(
     {
         var fields = await redis.GetDatabase().HashGetAsync(
             RedisKeys.Sale, ["generation", "opens", "closes", "closed"]);
-        if (!fields[1].TryParse(out long opens) || !fields[2].TryParse(out long closes))
+        if (Number(fields[1]) is not { } opens || Number(fields[2]) is not { } closes)
         {
             signals.Update(null);
             return;
         }
 
-        fields[0].TryParse(out long generation);
-        var window = new SaleWindow(generation, opens, closes, fields[3].TryParse(out long closed) ? closed : null);
+        var generation = Number(fields[0]) ?? 0;
+        var window = new SaleWindow(generation, opens, closes, Number(fields[3]));
         signals.Update(window);
 
         if (_fencedGeneration != generation
@@ -48,6 +48,9 @@ public sealed partial class SaleWatcher(
             LogFenced(generation, closes);
         }
     }
+
+    // RedisValue.TryParse reads a missing field as 0; a missing field here means "not set".
+    private static long? Number(RedisValue value) => !value.IsNull && value.TryParse(out long number) ? number : null;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sale {Generation} window ended at {Closes}; queue:orders fenced there")]
     private partial void LogFenced(long generation, long closes);

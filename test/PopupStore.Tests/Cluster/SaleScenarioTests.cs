@@ -41,6 +41,27 @@ public sealed class SaleScenarioTests(ClusterFixture cluster) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_customer_grain_that_saw_its_customer_buy_answers_the_next_order_duplicate_by_itself()
+    {
+        await cluster.Sales.StartAsync(10, TimeSpan.FromMinutes(10), force: false);
+        await Db.StreamAddAsync(RedisKeys.Orders, [new("id", "grain-first"), new("customer", "grain-keeper")]);
+        Assert.Equal("complete", (await Outcomes.WaitForAsync(cluster.Redis, ["grain-first"], TimeSpan.FromSeconds(30)))["grain-first"]);
+
+        // Take the durable guard away for a moment: only the customer's grain can still refuse the second unit.
+        await Db.HashDeleteAsync(RedisKeys.Buyers, "grain-keeper");
+        await Db.StreamAddAsync(RedisKeys.Orders, [new("id", "grain-second"), new("customer", "grain-keeper")]);
+        var second = await Outcomes.WaitForAsync(cluster.Redis, ["grain-second"], TimeSpan.FromSeconds(30));
+        await Db.HashSetAsync(RedisKeys.Buyers, "grain-keeper", "grain-first");
+
+        Assert.Equal("duplicate", second["grain-second"]);
+        Assert.Equal(9, (long)await Db.StringGetAsync(RedisKeys.Product));
+        var rejected = Assert.Single(await Db.StreamRangeAsync(RedisKeys.Rejected));
+        Assert.Equal("customer already bought with order grain-first", (string?)rejected["detail"]);
+        await cluster.WaitUntilDrainedAsync(TimeSpan.FromSeconds(10));
+        await SaleAssertions.AssertInvariantsAsync(cluster.Redis, ["grain-first", "grain-second"]);
+    }
+
+    [Fact]
     public async Task Customers_ordering_twice_at_the_same_moment_never_get_two_units()
     {
         await cluster.Sales.StartAsync(300, TimeSpan.FromMinutes(10), force: false);
