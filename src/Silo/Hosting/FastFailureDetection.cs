@@ -14,7 +14,9 @@ internal static class FastFailureDetection
         options.ProbeTimeout = TimeSpan.FromSeconds(2);
         options.NumMissedProbesLimit = 2;
         options.NumProbedSilos = 2;
-        options.TableRefreshTimeout = TimeSpan.FromSeconds(5);
+        // A silo notices stale rows when it reads the table: a joining silo after a whole-cluster crash
+        // waited up to one refresh period on top of the staleness itself. One HGETALL per silo per 2 s.
+        options.TableRefreshTimeout = TimeSpan.FromSeconds(2);
 
         // A silo whose row has no heartbeat for IAmAliveTablePublishTimeout x NumMissedTableIAmAliveLimit
         // is stale: a joining silo does not wait for its ping answers, and its vote is not needed to

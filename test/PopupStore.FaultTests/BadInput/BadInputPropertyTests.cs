@@ -23,7 +23,7 @@ public sealed class BadInputPropertyTests(InProcessCluster cluster, ITestOutputH
         new[]
         {
             RedisKeys.Product, RedisKeys.Customers, RedisKeys.Orders, RedisKeys.Complete, RedisKeys.Rejected,
-            RedisKeys.Sale, RedisKeys.Buyers, RedisKeys.Answered, RedisKeys.Counts,
+            RedisKeys.Sale, RedisKeys.Buyers, RedisKeys.Answered, RedisKeys.Counts, RedisKeys.Generation,
         }.Select(k => k.ToString()),
         StringComparer.Ordinal);
 

@@ -47,6 +47,7 @@ public sealed class WholeClusterCrashTests(ITestOutputHelper output)
         output.WriteLine($"fresh silo healthy {healthyAfter.TotalSeconds:0.0} s after its start; a new order answered {answeredAfter.TotalSeconds:0.0} s after its start");
         await Invariants.AssertAllAsync(cluster.Connection, [.. feed.Acknowledged.Keys, .. probe.Acknowledged.Keys], output, cluster.SiloLogs());
         var drainedAfter = clock.Elapsed;
+        output.WriteLine("fresh silo's log:" + Environment.NewLine + cluster.Silos[^1].App.Tail(80));
         output.WriteLine($"every order of the crashed cluster answered {drainedAfter.TotalSeconds:0.0} s after the fresh silo's start");
 
         Assert.True(answeredAfter < AnswerLimit, $"the fresh silo answered its first order only {answeredAfter} after its start");

@@ -13,7 +13,7 @@ namespace PopupStore.FaultTests.Scenarios;
 public sealed class WriteRefusalTests(ITestOutputHelper output)
 {
     private const string SiloUser = "silo";
-    private const string SiloPassword = "silo-placeholder-pass";
+    private static readonly string SiloPassword = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 
     [Fact]
     public async Task Orders_delayed_by_OOM_MISCONF_and_NOPERM_are_answered_on_their_merits_once_Redis_takes_writes_again()
