@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs the benchmark on a dedicated redis-server it starts on a free loopback port (or on
-# BENCH_REDIS, which it will wipe): limit, direct consumer, 1 and 3 silo processes.
+# BENCH_REDIS, which it will wipe): limit, direct consumer, the seed's Gears design, 1 and 3 silo
+# processes. With Redis 6.2.6 and RedisGears in $REDIS_MODULES_DIR (default ../shared/redis-modules)
+# every measure runs on that Redis, so the seed-gears row is measured on the same server as the rest.
 # Arguments go to the LoadClient's bench verb, e.g. ./bench.sh --buyers 50000 --silos 3
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -11,11 +13,21 @@ source "$ROOT/scripts/lib/processes.sh"
 mkdir -p "$WORK"
 
 if [[ -z "${BENCH_REDIS:-}" ]]; then
-  command -v redis-server >/dev/null || { echo "redis-server is missing: apt-get install -y redis-server" >&2; exit 1; }
+  modules="${REDIS_MODULES_DIR:-$ROOT/../shared/redis-modules}"
+  server=(redis-server)
+  if [[ -x "$modules/redis-server-6.2.6" && -f "$modules/redisgears.so" && -f "$modules/gears_python.so" ]]; then
+    modules="$(cd "$modules" && pwd)"
+    server=("$modules/redis-server-6.2.6" --loadmodule "$modules/redisgears.so" Plugin "$modules/gears_python.so"
+      PythonInstallationDir "$modules")
+    say "Redis 6.2.6 with RedisGears from $modules: every measure runs on it"
+  else
+    command -v redis-server >/dev/null || { echo "redis-server is missing: apt-get install -y redis-server" >&2; exit 1; }
+    say "no RedisGears at $modules (set REDIS_MODULES_DIR): Debian's redis-server, the seed-gears row says it was not measured"
+  fi
   port="$(free_port)"
   rm -rf "$WORK/bench-redis" && mkdir -p "$WORK/bench-redis"
   # No persistence: the benchmark measures processing, and a fsync policy would measure the disk.
-  redis-server --port "$port" --bind 127.0.0.1 --dir "$WORK/bench-redis" --save '' --appendonly no >"$WORK/bench-redis.log" 2>&1 &
+  "${server[@]}" --port "$port" --bind 127.0.0.1 --dir "$WORK/bench-redis" --save '' --appendonly no >"$WORK/bench-redis.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 1 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
   BENCH_REDIS="127.0.0.1:$port"

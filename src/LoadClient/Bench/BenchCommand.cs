@@ -22,7 +22,7 @@ public static class BenchCommand
         var duplicates = CommonOptions.Ratio("--duplicate-ratio", "Share of buyers ordering two or three times", 0.1);
         var steady = CommonOptions.Duration("--steady", "Length of the steady stream at half the saturated rate", TimeSpan.FromSeconds(20));
         var silos = new Option<string>("--silos") { Description = "Cluster sizes to measure, comma separated", DefaultValueFactory = _ => "1,3" };
-        var only = new Option<string>("--only") { Description = "Measures to run: limit,direct,cluster", DefaultValueFactory = _ => "limit,direct,cluster" };
+        var only = new Option<string>("--only") { Description = "Measures to run: limit,direct,seed-gears,cluster (seed-gears needs RedisGears in this Redis)", DefaultValueFactory = _ => "limit,direct,seed-gears,cluster" };
         var siloDll = new Option<FileInfo?>("--silo-dll") { Description = "Path to PopupStore.Silo.dll (default: found from the repository's build output)" };
         var pollers = CommonOptions.Count("--pollers", "Pollers per silo, and consumers of the direct baseline", 2, max: 64);
         var batch = CommonOptions.Count("--batch-size", "Entries per XREADGROUP (and orders per call in the batched limit)", 200, max: 2000);
@@ -37,9 +37,9 @@ public static class BenchCommand
         {
             var sizes = ParseSizes(parse.GetValue(silos)!);
             var measures = parse.GetValue(only)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet();
-            if (sizes is null || measures.Except(["limit", "direct", "cluster"]).Any())
+            if (sizes is null || measures.Except(["limit", "direct", "seed-gears", "cluster"]).Any())
             {
-                await Console.Error.WriteLineAsync("popupstore: --silos takes sizes like 1,3 and --only a list of limit,direct,cluster (see --help)");
+                await Console.Error.WriteLineAsync("popupstore: --silos takes sizes like 1,3 and --only a list of limit,direct,seed-gears,cluster (see --help)");
                 return ExitCodes.Usage;
             }
 
@@ -86,6 +86,11 @@ public static class BenchCommand
         if (measures.Contains("direct"))
         {
             rows.Add(await runner.DirectAsync(pollers, batchSize));
+        }
+
+        if (measures.Contains("seed-gears"))
+        {
+            rows.Add(await runner.SeedGearsAsync());
         }
 
         if (measures.Contains("cluster"))

@@ -16,4 +16,6 @@ public sealed record BenchRow(
     IReadOnlyList<double>? PeakMemoryMiB = null,
     double? MiBPer100kCustomerGrains = null,
     double? SiloCpuMicrosecondsPerOrder = null,
-    bool Passed = true);
+    bool Passed = true,
+    double? RedisCpuMicrosecondsPerOrder = null,
+    string? Note = null);

@@ -15,7 +15,8 @@ public static class LimitBenchmark
 {
     private const int OrdersInFlight = 4000;
 
-    public static async Task<double> RunAsync(IConnectionMultiplexer redis, BenchScenario scenario, int ordersPerCall)
+    /// <summary>Orders per second, and how many orders were answered.</summary>
+    public static async Task<(double Rate, int Orders)> RunAsync(IConnectionMultiplexer redis, BenchScenario scenario, int ordersPerCall)
     {
         var sale = await new SaleStore(redis).StartAsync(scenario.Units, TimeSpan.FromHours(1), force: true);
         var calls = scenario.Orders("limit", sale.OpensAt).Chunk(ordersPerCall).ToArray();
@@ -31,7 +32,7 @@ public static class LimitBenchmark
         }
 
         await Task.WhenAll(tasks);
-        return total / clock.Elapsed.TotalSeconds;
+        return (total / clock.Elapsed.TotalSeconds, total);
     }
 
     private static async Task CompleteAsync(OrderCompleter completer, OrderRequest[] orders, SemaphoreSlim gate)
