@@ -29,11 +29,12 @@ public static class BenchCommand
         var reportJson = new Option<FileInfo?>("--report-json") { Description = "Also write the table as JSON to this file" };
         var force = new Option<bool>("--force") { Description = "Run even though a sale exists in this Redis (it is replaced)" };
 
-        var command = new Command("bench", "Benchmark: completion script limit, direct consumer and 1/3-silo clusters on one Redis (replaces its sale)")
+        var command = new Command("bench", "Benchmark: completion script limit, direct consumer, the seed's Gears design and 1/3-silo clusters on one Redis (replaces its sale)")
         {
             buyers, units, duplicates, steady, silos, only, siloDll, pollers, batch, reportJson, force,
         };
-        command.SetAction((parse, _) => RedisSession.RunAsync(parse, async redis =>
+        // Admin mode: the bench reads INFO CPU (Redis us/order) and manages a RedisGears registration.
+        command.SetAction((parse, _) => RedisSession.RunAsync(parse.GetValue(CommonOptions.Redis)! + ",allowAdmin=true", parse.InvocationConfiguration.Error, async redis =>
         {
             var sizes = ParseSizes(parse.GetValue(silos)!);
             var measures = parse.GetValue(only)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet();

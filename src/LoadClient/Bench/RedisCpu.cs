@@ -12,7 +12,8 @@ public static class RedisCpu
 {
     public static async Task<TimeSpan> ReadAsync(IConnectionMultiplexer redis)
     {
-        var info = await redis.GetServer(redis.GetEndPoints()[0]).InfoRawAsync("cpu") ?? string.Empty;
+        // Through the database, not IServer: the bench's connection is not an admin one.
+        var info = (string?)await redis.GetDatabase().ExecuteAsync("INFO", "cpu") ?? string.Empty;
         var seconds = 0.0;
         foreach (var line in info.Split('\n', StringSplitOptions.TrimEntries))
         {

@@ -12,7 +12,8 @@ public sealed class SeedGearsProcessor(IConnectionMultiplexer redis)
 {
     public const string Description = "popupstore-seed-orders";
 
-    private IServer Server => redis.GetServer(redis.GetEndPoints()[0]);
+    // Commands go through the database: the bench's connection is not an admin one.
+    private IDatabase Server => redis.GetDatabase();
 
     /// <summary>Null when RedisGears is loaded, else why this measurement cannot run here.</summary>
     public async Task<string?> WhyUnavailableAsync()
