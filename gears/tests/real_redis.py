@@ -10,11 +10,15 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(REPO, 'scripts', 'lib'))
+
+from resp import Client as _Client, RespError  # noqa: E402  (path set just above)
 PASSWORD = 'test-only-password'
 
 MODULE_FILES = ('redis-server-6.2.6', 'redisgears.so', 'gears_python.so', 'redistimeseries.so')
@@ -45,62 +49,6 @@ def free_port():
     with socket.socket() as probe:
         probe.bind(('127.0.0.1', 0))
         return probe.getsockname()[1]
-
-
-class RespError(Exception):
-    pass
-
-
-class Client:
-    """A minimal RESP2 client: enough to issue commands as one ACL user and read replies."""
-
-    def __init__(self, port, user, password=PASSWORD):
-        self.sock = socket.create_connection(('127.0.0.1', port), timeout=30)
-        self.reader = self.sock.makefile('rb')
-        try:
-            self.call('AUTH', user, password)
-        except Exception:
-            self.close()
-            raise
-
-    def close(self):
-        self.reader.close()
-        self.sock.close()
-
-    def call(self, *args):
-        parts = [b'*%d\r\n' % len(args)]
-        for arg in args:
-            data = arg if isinstance(arg, bytes) else str(arg).encode()
-            parts.append(b'$%d\r\n%s\r\n' % (len(data), data))
-        self.sock.sendall(b''.join(parts))
-        reply = self._read()
-        if isinstance(reply, RespError):
-            raise reply
-        return reply
-
-    def _read(self):
-        line = self.reader.readline()
-        if not line:
-            raise ConnectionError('connection closed by Redis')
-        kind, rest = line[:1], line[1:-2]
-        if kind == b'+':
-            return rest.decode()
-        if kind == b'-':
-            return RespError(rest.decode())
-        if kind == b':':
-            return int(rest)
-        if kind == b'$':
-            size = int(rest)
-            if size < 0:
-                return None
-            data = self.reader.read(size + 2)[:-2]
-            return data.decode('utf-8', 'replace')
-        if kind == b'*':
-            size = int(rest)
-            if size < 0:
-                return None
-            return [self._read() for _ in range(size)]
-        raise ConnectionError('unexpected reply %r' % line)
 
 
 class RealStack:
@@ -141,7 +89,7 @@ class RealStack:
             if self.process.poll() is not None:
                 raise AssertionError('redis/entrypoint.sh exited %d:\n%s' % (self.process.returncode, self.log()))
             try:
-                client = Client(self.port, 'healthcheck')
+                client = _Client(self.port, 'healthcheck', PASSWORD)
                 client.call('PING')
                 client.close()
                 return self
@@ -171,7 +119,7 @@ class RealStack:
             return ''
 
     def client(self, user):
-        return Client(self.port, user)
+        return _Client(self.port, user, PASSWORD)
 
     def run_registrar(self, password=PASSWORD, background=False, user='gears'):
         """gears/register.sh exactly as the compose `gears` service runs it."""
