@@ -57,7 +57,7 @@ rm -rf "$WORK" && mkdir -p "$WORK/data" "$WORK/reports" "$WORK/prometheus"
 check() { # ok|FAIL what detail...
   printf '%-4s  %s\n' "$1" "${*:2}" | tee -a "$SUMMARY"
 }
-PASSWORD="$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"   # like `openssl rand -hex 24` for .env
+read -r PASSWORD < <(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n'; echo)   # a fresh one per run, like `openssl rand -hex 24` for .env
 
 say "building silo and LoadClient ($CONFIG)"
 for project in src/Silo src/LoadClient; do
