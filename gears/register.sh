@@ -9,8 +9,8 @@
 #      "key already exists" is fine);
 #   4. if RG.DUMPREGISTRATIONS already lists a registration whose desc is
 #      popupstore-timeseries, does nothing (and says so);
-#   5. otherwise runs RG.PYEXECUTE <script> ID popupstore-timeseries UPGRADE and, on a Gears
-#      1.2 build that does not know ID/UPGRADE (they appeared in 1.2.2), RG.PYEXECUTE <script>;
+#   5. otherwise runs RG.PYEXECUTE <script> ID popupstore-timeseries UPGRADE (ID/UPGRADE need
+#      RedisGears 1.2.2 or later; the compose image pins 1.2.5);
 #   6. checks that the registration is now listed, releases the lock (only if still ours).
 #
 # Environment:
@@ -130,14 +130,8 @@ fi
 # 5. Register ----------------------------------------------------------------------
 code="$(cat "$SCRIPT")"
 reply="$(cli RG.PYEXECUTE "$code" ID "$DESCRIPTION" UPGRADE)"
-if [ "$reply" = "OK" ]; then
-  log "registered '$DESCRIPTION' (session id $DESCRIPTION)"
-else
-  log "RG.PYEXECUTE with ID/UPGRADE refused ($(one_line "$reply")); retrying without (Gears < 1.2.2)"
-  reply="$(cli RG.PYEXECUTE "$code")"
-  [ "$reply" = "OK" ] || die "RG.PYEXECUTE failed: $(one_line "$reply")"
-  log "registered '$DESCRIPTION'"
-fi
+[ "$reply" = "OK" ] || die "RG.PYEXECUTE failed: $(one_line "$reply")"
+log "registered '$DESCRIPTION' (session id $DESCRIPTION)"
 
 # 6. Verify ------------------------------------------------------------------------
 is_registered || die "RG.PYEXECUTE answered OK but '$DESCRIPTION' is not in RG.DUMPREGISTRATIONS"

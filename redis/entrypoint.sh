@@ -3,6 +3,10 @@
 # redis-server with RedisGears 1.2 (Python plugin) and RedisTimeSeries loaded, AOF on.
 #
 # Environment: REDIS_PASSWORD (required; every user in the template gets it)
+# The image needs nothing else; scripts/rehearse-stack.sh runs this same file outside Docker and
+# points it at other paths: REDIS_SERVER (redis-server), REDIS_DATA_DIR (/data), ACL_TEMPLATE,
+# ACL_DIR, GEARS_MODULE, GEARS_PYTHON_PLUGIN, GEARS_MODULE_ARGS (extra module arguments, e.g.
+# "PythonInstallationDir /opt/modules"), TIMESERIES_MODULE.
 # Extra arguments are passed on to redis-server (after ours, so they can override).
 set -euo pipefail
 
@@ -14,6 +18,9 @@ ACL_FILE="$ACL_DIR/users.acl"
 GEARS_MODULE="${GEARS_MODULE:-/var/opt/redislabs/lib/modules/redisgears.so}"
 GEARS_PYTHON_PLUGIN="${GEARS_PYTHON_PLUGIN:-/var/opt/redislabs/modules/rg/plugin/gears_python.so}"
 TIMESERIES_MODULE="${TIMESERIES_MODULE:-/usr/lib/redis/modules/redistimeseries.so}"
+REDIS_SERVER="${REDIS_SERVER:-redis-server}"
+REDIS_DATA_DIR="${REDIS_DATA_DIR:-/data}"
+read -r -a gears_args <<< "${GEARS_MODULE_ARGS:-}"
 
 hash="$(printf '%s' "$REDIS_PASSWORD" | sha256sum | cut -d' ' -f1)"
 
@@ -27,11 +34,11 @@ esac
 printf '%s\n' "$rendered" > "$ACL_FILE"
 unset REDIS_PASSWORD hash rendered
 
-exec redis-server \
-  --dir /data \
+exec "$REDIS_SERVER" \
+  --dir "$REDIS_DATA_DIR" \
   --appendonly yes \
   --appendfsync everysec \
   --aclfile "$ACL_FILE" \
   --loadmodule "$TIMESERIES_MODULE" \
-  --loadmodule "$GEARS_MODULE" Plugin "$GEARS_PYTHON_PLUGIN" \
+  --loadmodule "$GEARS_MODULE" Plugin "$GEARS_PYTHON_PLUGIN" "${gears_args[@]}" \
   "$@"

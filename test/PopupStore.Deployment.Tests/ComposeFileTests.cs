@@ -291,6 +291,8 @@ public sealed partial class ComposeFileTests
         Assert.Equal("service_healthy", MiniYaml.Get(Service("silo"), "depends_on", "redis", "condition"));
         Assert.Equal("service_healthy", MiniYaml.Get(Service("gears"), "depends_on", "redis", "condition"));
         Assert.Equal("service_healthy", MiniYaml.Get(Service("loadclient"), "depends_on", "silo", "condition"));
+        // Silos start once the registrar exited 0: no "not registered" warning, and a failed registration stops `up`.
+        Assert.Equal("service_completed_successfully", MiniYaml.Get(Service("silo"), "depends_on", "gears", "condition"));
     }
 
     [Fact]
@@ -314,7 +316,20 @@ public sealed partial class ComposeFileTests
 
         var dockerfile = RepoFiles.Read("redis/Dockerfile");
         Assert.Matches(@"(?m)^FROM redislabs/redisgears:1\.2\.\d+\s*$", dockerfile);
-        Assert.Matches(@"(?m)^FROM redislabs/redistimeseries:1\.(4|6)\.\d+ AS timeseries\s*$", dockerfile);
+        // DUPLICATE_POLICY SUM (gears/register.sh) needs RedisTimeSeries 1.4.6 or later; 1.8 is the line made for Redis 6.x.
+        Assert.Matches(@"(?m)^FROM redislabs/redistimeseries:1\.8\.\d+ AS timeseries\s*$", dockerfile);
+    }
+
+    [Fact]
+    public void LoadClientWritesItsReportsToAMountedFolderAsTheHostUser()
+    {
+        var loadclient = Service("loadclient");
+        Assert.Contains("./reports:/reports", MiniYaml.Seq(loadclient["volumes"], "loadclient.volumes"));
+        Assert.Equal("/reports", Environment("loadclient")["POPUPSTORE_REPORT_DIR"]);
+        Assert.StartsWith("${LOADCLIENT_UID:-1000}", Assert.IsType<string>(loadclient["user"]), StringComparison.Ordinal);
+        var dockerfile = RepoFiles.Read("src/LoadClient/Dockerfile");
+        Assert.Contains("ENV POPUPSTORE_REPORT_DIR=/reports", dockerfile, StringComparison.Ordinal);
+        Assert.Contains("ENTRYPOINT [\"dotnet\", \"/app/PopupStore.LoadClient.dll\"]", dockerfile, StringComparison.Ordinal);
     }
 
     [Fact]

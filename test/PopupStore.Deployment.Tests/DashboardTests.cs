@@ -100,6 +100,50 @@ public sealed partial class DashboardTests
     }
 
     [Fact]
+    public void NoStreamingPanelUnderTheDashboardsOwnRefresh()
+    {
+        // Each dashboard refresh re-subscribes a streaming query and drops its buffer: with refresh on,
+        // a streaming panel never shows more than a point (scripts/rehearse-stack.sh cannot see this).
+        Assert.NotEqual(string.Empty, Str(Root, "refresh"));
+        foreach (var panel in Panels())
+        {
+            if (!panel.TryGetProperty("targets", out var targets))
+            {
+                continue;
+            }
+
+            foreach (var target in targets.EnumerateArray())
+            {
+                Assert.False(target.TryGetProperty("streaming", out var streaming) && streaming.ValueKind == JsonValueKind.True,
+                    $"panel '{Str(panel, "title")}' streams while the dashboard refreshes every {Str(Root, "refresh")}");
+            }
+        }
+    }
+
+    [Fact]
+    public void NoExpressionOverAKeyThatIsMissingBeforeASale()
+    {
+        // A math expression over GET of a missing key (product before any sale) is an error in Grafana.
+        foreach (var panel in Panels())
+        {
+            if (!panel.TryGetProperty("targets", out var targets))
+            {
+                continue;
+            }
+
+            var all = targets.EnumerateArray().ToList();
+            var gets = all.Where(t => Str(t, "command") is "get" or "hget").Select(t => Str(t, "refId")).ToList();
+            foreach (var expression in all.Where(t => Str(t, "type") == "math"))
+            {
+                foreach (var refId in gets)
+                {
+                    Assert.DoesNotContain($"${refId}", Str(expression, "expression"), StringComparison.Ordinal);
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void HasEverySeedPanelAndOurs()
     {
         var titles = Panels().Select(p => Str(p, "title")).ToHashSet(StringComparer.Ordinal);

@@ -29,8 +29,19 @@ public sealed class TimeSeriesOptions
     /// <summary>How often every silo pings the writer grain so it stays active.</summary>
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How long a silo that finds RedisGears without the registration waits for the registrar
+    /// (gears/register.sh, the compose <c>gears</c> service, may still be running) before it warns.
+    /// </summary>
+    public TimeSpan RegistrationWait { get; set; } = TimeSpan.FromSeconds(30);
+
     public IEnumerable<string> Validate()
     {
+        if (RegistrationWait < TimeSpan.Zero)
+        {
+            yield return $"{SectionName}:RegistrationWait must not be negative (was {RegistrationWait}).";
+        }
+
         if (Window < TimeSpan.FromMilliseconds(100))
         {
             yield return $"{SectionName}:Window must be at least 100 ms (was {Window}).";

@@ -117,8 +117,21 @@ public static class RunCommand
             output.WriteLine($"Report (JSON) written to {(await ReportFiles.WriteJsonAsync(report, json)).FullName}");
         }
 
-        var html = await ReportFiles.WriteHtmlAsync(report, files.Html ?? ReportFiles.DefaultHtml(report.RunId));
-        output.WriteLine($"Report with charts written to {html.FullName}");
+        var target = files.Html ?? ReportFiles.DefaultHtml(report.RunId);
+        try
+        {
+            var html = await ReportFiles.WriteHtmlAsync(report, target);
+            output.WriteLine($"Report with charts written to {html.FullName}");
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            // The sale's outcome is already printed and checked; a folder we may not write to is not an
+            // invariant failure, so it changes no exit code. It still says where and why, in one line.
+            output.WriteLine(
+                $"Warning: report not written to {target.FullName}: {ex.Message} " +
+                $"(pass --report-html FILE or set {ReportFiles.DirectoryVariable} to a folder you can write to)");
+        }
+
         return report.Passed ? ExitCodes.Ok : ExitCodes.Failed;
     }
 

@@ -40,10 +40,10 @@ public sealed partial class TimeSeriesSupervisor(
         switch (source)
         {
             case SeriesSource.GearsScript:
-                var (registration, error) = await GearsRegistrations.CheckAsync(database);
+                var (registration, error) = await WaitForRegistrationAsync(database, settings.RegistrationWait);
                 if (registration == GearsRegistration.Missing)
                 {
-                    LogGearsNotRegistered(source, GearsRegistrations.Description, Panels);
+                    LogGearsNotRegistered(source, GearsRegistrations.Description, settings.RegistrationWait, Panels);
                 }
                 else
                 {
@@ -75,6 +75,26 @@ public sealed partial class TimeSeriesSupervisor(
         return source;
     }
 
+    /// <summary>
+    /// The registrar may still be at work when a silo starts (compose starts the silos after it, a
+    /// hand-made setup may not): look again every second for up to <paramref name="wait"/>, so a
+    /// registration that is on its way causes no warning.
+    /// </summary>
+    private static async Task<(GearsRegistration Status, string? Error)> WaitForRegistrationAsync(IDatabaseAsync database, TimeSpan wait)
+    {
+        var deadline = DateTime.UtcNow + wait;
+        while (true)
+        {
+            var result = await GearsRegistrations.CheckAsync(database);
+            if (result.Status != GearsRegistration.Missing || DateTime.UtcNow >= deadline)
+            {
+                return result;
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (await DetectAndReportAsync() != SeriesSource.ClusterWriter)
@@ -94,8 +114,8 @@ public sealed partial class TimeSeriesSupervisor(
     private partial void LogGears(SeriesSource source, string registration, string status);
 
     [LoggerMessage(EventId = 4101, Level = LogLevel.Warning,
-        Message = "Time series ({Source}): RedisGears is loaded but has no registration '{Registration}'; run gears/register.sh (the compose 'gears' service) or the dashboard panels {Panels} stay empty")]
-    private partial void LogGearsNotRegistered(SeriesSource source, string registration, string panels);
+        Message = "Time series ({Source}): RedisGears is loaded but has no registration '{Registration}' (waited {Wait} for the registrar); run gears/register.sh (the compose 'gears' service) or the dashboard panels {Panels} stay empty")]
+    private partial void LogGearsNotRegistered(SeriesSource source, string registration, TimeSpan wait, string panels);
 
     [LoggerMessage(EventId = 4102, Level = LogLevel.Warning,
         Message = "Time series ({Source}): RedisGears is loaded but RedisTimeSeries is not; nothing can write the ts:* series and the dashboard panels {Panels} stay empty")]

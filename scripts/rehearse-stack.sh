@@ -1,0 +1,204 @@
+#!/usr/bin/env bash
+# Rehearses the compose stack without Docker, from the files compose uses, and checks what
+# Grafana would show:
+#   1. Redis 6.2.6 with RedisGears 1.2 and RedisTimeSeries from $REDIS_MODULES_DIR, started by
+#      redis/entrypoint.sh (rendered ACL users, AOF everysec), healthy by the compose healthcheck;
+#   2. gears/register.sh exactly as the `gears` service runs it (user gears), twice;
+#   3. 3 silos with the `silo` service's environment (user popupstore), on loopback;
+#   4. Prometheus (Debian's package) scraping them with prometheus/prometheus.yml, its DNS
+#      discovery replaced by the three loopback targets;
+#   5. every Grafana panel's queries replayed before the sale (none may error);
+#   6. the LoadClient commands of the README's compose section, reports to a folder like the
+#      mounted ./reports;
+#   7. every panel replayed again (each must have data), ts:enqueue sums against the entries
+#      written, Redis CPU per order.
+# Prints a summary; exit 0 only when every check holds.
+#
+# Settings: REDIS_MODULES_DIR (../shared/redis-modules), UNITS (10000), BUYERS (30000),
+# COUNTING=off (measure without the Gears registration: Redis CPU per order only, series
+# checks skipped, exit 1 since panels stay empty).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SCRIPT_NAME=rehearse-stack
+# shellcheck source=scripts/lib/processes.sh
+source "$ROOT/scripts/lib/processes.sh"
+MODULES="$(cd "${REDIS_MODULES_DIR:-$ROOT/../shared/redis-modules}" 2>/dev/null && pwd || true)"
+UNITS="${UNITS:-10000}"
+BUYERS="${BUYERS:-30000}"
+COUNTING="${COUNTING:-on}"
+WORK="$ROOT/.run/rehearsal"
+CONFIG=Release
+HELPER=(python3 "$ROOT/scripts/lib/rehearsal.py")
+SUMMARY="$WORK/summary.txt"
+
+for file in redis-server-6.2.6 redisgears.so gears_python.so redistimeseries.so; do
+  [[ -n "$MODULES" && -e "$MODULES/$file" ]] || {
+    echo "REDIS_MODULES_DIR (${REDIS_MODULES_DIR:-../shared/redis-modules}) has no $file: the rehearsal needs the real RedisGears and RedisTimeSeries (see shared/redis-modules/README.md)" >&2
+    exit 1
+  }
+done
+for tool in dotnet redis-cli curl python3; do
+  command -v "$tool" >/dev/null || { echo "$tool is missing" >&2; exit 1; }
+done
+python3 -c 'import yaml' 2>/dev/null || { echo "python3 needs PyYAML (apt-get install -y python3-yaml)" >&2; exit 1; }
+if ! command -v prometheus >/dev/null; then
+  if [[ $(id -u) -eq 0 ]]; then
+    say "installing prometheus (Debian package)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus >/dev/null
+  else
+    echo "prometheus is missing. Install it with: sudo apt-get install -y prometheus" >&2
+    exit 1
+  fi
+fi
+
+rm -rf "$WORK" && mkdir -p "$WORK/data" "$WORK/reports" "$WORK/prometheus"
+: >"$SUMMARY"
+check() { # ok|FAIL what detail...
+  printf '%-4s  %s\n' "$1" "${*:2}" | tee -a "$SUMMARY"
+}
+read -r PASSWORD < <(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n'; echo)   # a fresh one per run, like `openssl rand -hex 24` for .env
+
+say "building silo and LoadClient ($CONFIG)"
+for project in src/Silo src/LoadClient; do
+  dotnet build "$ROOT/$project" -c "$CONFIG" -nologo -v quiet >"$WORK/build.log" 2>&1 \
+    || { tail -30 "$WORK/build.log" >&2; exit 1; }
+done
+
+# 1. Redis ------------------------------------------------------------------------------
+REDIS_PORT="$(free_port)"
+REDIS_PASSWORD="$PASSWORD" REDIS_SERVER="$MODULES/redis-server-6.2.6" REDIS_DATA_DIR="$WORK/data" \
+  ACL_TEMPLATE="$ROOT/redis/users.acl.template" ACL_DIR="$WORK/acl" \
+  GEARS_MODULE="$MODULES/redisgears.so" GEARS_PYTHON_PLUGIN="$MODULES/gears_python.so" \
+  GEARS_MODULE_ARGS="PythonInstallationDir $MODULES" TIMESERIES_MODULE="$MODULES/redistimeseries.so" \
+  bash "$ROOT/redis/entrypoint.sh" --port "$REDIS_PORT" --bind 127.0.0.1 >"$WORK/redis.log" 2>&1 &
+PIDS+=($!)
+healthy=""
+for _ in $(seq 1 100); do
+  # the compose healthcheck, verbatim but for the address
+  if REDISCLI_AUTH="$PASSWORD" redis-cli -p "$REDIS_PORT" --user healthcheck ping 2>/dev/null | grep -q PONG; then healthy=1; break; fi
+  sleep 0.2
+done
+[[ -n "$healthy" ]] || { tail -20 "$WORK/redis.log" >&2; echo "Redis did not become healthy" >&2; exit 1; }
+check ok "redis: redis/entrypoint.sh, Redis 6.2.6 + $(REDISCLI_AUTH="$PASSWORD" redis-cli -p "$REDIS_PORT" --user popupstore MODULE LIST | paste -sd' ' -), healthcheck PONG"
+as() { local user="$1"; shift; REDISCLI_AUTH="$PASSWORD" redis-cli -p "$REDIS_PORT" --user "$user" "$@"; }
+
+# 2. Registrar, twice -------------------------------------------------------------------
+if [[ "$COUNTING" != off ]]; then
+  for run in 1 2; do
+    set +e
+    REDIS_HOST=127.0.0.1 REDIS_PORT="$REDIS_PORT" REDIS_USER=gears REDISCLI_AUTH="$PASSWORD" \
+      bash "$ROOT/gears/register.sh" >"$WORK/gears-$run.log" 2>&1
+    code=$?
+    set -e
+    last="$(tail -n 1 "$WORK/gears-$run.log" | cut -d' ' -f3-)"
+    [[ $code -eq 0 ]] && check ok "gears register.sh run $run: exit 0 ($last)" || check FAIL "gears register.sh run $run: exit $code ($last)"
+  done
+  grep -q "already present; nothing to do" "$WORK/gears-2.log" \
+    && check ok "gears run 2 registered nothing" || check FAIL "gears run 2 did not find the first registration"
+  registrations="$(as gears RG.DUMPREGISTRATIONS | grep -cx 'popupstore-timeseries' || true)"
+  [[ "$registrations" == 1 ]] && check ok "RG.DUMPREGISTRATIONS lists popupstore-timeseries once" \
+    || check FAIL "RG.DUMPREGISTRATIONS lists popupstore-timeseries $registrations times"
+else
+  check ok "COUNTING=off: registrar not run (baseline measurement)"
+fi
+
+# 3. Silos ------------------------------------------------------------------------------
+mapfile -t SILO_ENV < <("${HELPER[@]}" env silo "127.0.0.1:$REDIS_PORT" "$PASSWORD")
+SILO_DIR="$ROOT/src/Silo/bin/$CONFIG/net10.0"
+HEALTH=() TARGETS=()
+for i in 0 1 2; do
+  http="$(free_port)"
+  (
+    cd "$SILO_DIR"
+    for pair in "${SILO_ENV[@]}"; do export "${pair?}"; done
+    # what differs on loopback: one address for all three, so distinct ports
+    export Orleans__Endpoints__SiloPort="$(free_port)" Orleans__Endpoints__GatewayPort="$(free_port)"
+    export Orleans__Endpoints__AdvertisedIPAddress=127.0.0.1 ASPNETCORE_URLS="http://127.0.0.1:$http"
+    exec dotnet PopupStore.Silo.dll
+  ) >"$WORK/silo-$i.log" 2>&1 &
+  PIDS+=($!)
+  HEALTH+=("http://127.0.0.1:$http/health")
+  TARGETS+=("127.0.0.1:$http")
+done
+for url in "${HEALTH[@]}"; do
+  for attempt in $(seq 1 180); do
+    curl -fsS "$url" >/dev/null 2>&1 && break
+    ((attempt == 180)) && { check FAIL "silo $url never healthy"; exit 1; }
+    sleep 0.5
+  done
+done
+check ok "3 silos healthy with the compose environment (user popupstore)"
+
+# 4. Prometheus -------------------------------------------------------------------------
+PROM_PORT="$(free_port)"
+"${HELPER[@]}" prometheus "$ROOT/prometheus/prometheus.yml" "$WORK/prometheus.yml" "$(IFS=,; echo "${TARGETS[*]}")" "127.0.0.1:$PROM_PORT"
+prometheus --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/prometheus" \
+  --storage.tsdb.retention.time=2d --web.listen-address="127.0.0.1:$PROM_PORT" >"$WORK/prometheus.log" 2>&1 &
+PIDS+=($!)
+PROM="http://127.0.0.1:$PROM_PORT"
+for _ in $(seq 1 60); do curl -fsS "$PROM/-/ready" >/dev/null 2>&1 && break; sleep 0.5; done
+sleep 11   # two scrape intervals, so `up` and the silo gauges exist
+up="$(curl -fsS "$PROM/api/v1/query?query=count(up%7Bjob%3D%22silo%22%7D%3D%3D1)" | python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(r[0]["value"][1] if r else 0)')"
+[[ "$up" == 3 ]] && check ok "prometheus $(prometheus --version 2>&1 | head -1 | cut -d' ' -f3) scrapes 3 silos" || check FAIL "prometheus scrapes $up silos, expected 3"
+
+# 5. Panels before any sale ---------------------------------------------------------------
+now_ms() { date +%s%3N; }
+set +e
+"${HELPER[@]}" panels before "$REDIS_PORT" "$PASSWORD" "$PROM" "$(( $(now_ms) - 900000 ))" "$(now_ms)" | tee -a "$SUMMARY" >/dev/null
+set -e
+
+# 6. The README's compose commands --------------------------------------------------------
+mapfile -t CLIENT_ENV < <("${HELPER[@]}" env loadclient "127.0.0.1:$REDIS_PORT" "$PASSWORD")
+CLIENT="$ROOT/src/LoadClient/bin/$CONFIG/net10.0/PopupStore.LoadClient.dll"
+loadclient() { # runs in the reports folder, as the container does (WORKDIR /reports)
+  (cd "$WORK/reports" && for pair in "${CLIENT_ENV[@]}"; do export "${pair?}"; done \
+    && export POPUPSTORE_REPORT_DIR="$WORK/reports" && exec dotnet "$CLIENT" "$@")
+}
+cpu() { as popupstore INFO cpu | tr -d '\r' | awk -F: '/^used_cpu_(sys|user):/ {s += $2} END {printf "%.3f", s}'; }
+xadds() { as grafana INFO commandstats | tr -d '\r' | sed -n 's/^cmdstat_xadd:calls=\([0-9]*\).*/\1/p'; }
+sale_start_ms="$(now_ms)"
+set +e
+loadclient sale start --units "$UNITS" --duration 10m >"$WORK/sale-start.log" 2>&1
+code=$?
+set -e
+[[ $code -eq 0 ]] && check ok "loadclient sale start --units $UNITS --duration 10m: exit 0" || check FAIL "loadclient sale start: exit $code"
+xadds_before="$(xadds)"; xadds_before="${xadds_before:-0}"
+cpu_before="$(cpu)"
+set +e
+loadclient run --buyers "$BUYERS" >"$WORK/run.log" 2>&1
+code=$?
+set -e
+cpu_after="$(cpu)"
+[[ $code -eq 0 ]] && check ok "loadclient run --buyers $BUYERS: exit 0" || check FAIL "loadclient run: exit $code (see $WORK/run.log)"
+report="$(sed -n 's/^Report with charts written to //p' "$WORK/run.log")"
+[[ -n "$report" && -s "$report" && "$report" == "$WORK/reports/"* ]] \
+  && check ok "HTML report in the reports folder: $report" || check FAIL "HTML report missing (printed: '${report:-nothing}')"
+grep -q '^RESULT: PASS' "$WORK/run.log" && check ok "LoadClient invariants: RESULT: PASS" || check FAIL "LoadClient invariants did not pass"
+orders="$(sed -n 's/^Orders written *\([0-9]*\).*/\1/p' "$WORK/run.log")"
+orders="${orders:-0}"
+cpu_used="$(echo "$cpu_after - $cpu_before" | bc -l)"
+per_order="$( ((orders > 0)) && echo "scale=1; $cpu_used * 1000000 / $orders" | bc -l || echo "n/a")"
+check ok "Redis CPU during the run: ${cpu_used} s for $orders orders = ${per_order} us per order (Gears counting $COUNTING)"
+
+# 7. Panels during the sale, exact counts ----------------------------------------------------
+sleep 6   # one more scrape and window, so rates over 30 s include the run
+set +e
+"${HELPER[@]}" panels during "$REDIS_PORT" "$PASSWORD" "$PROM" "$((sale_start_ms - 60000))" "$(( $(now_ms) + 10000 ))" | tee -a "$SUMMARY" >/dev/null
+if [[ "$COUNTING" != off ]]; then
+  "${HELPER[@]}" counts "$REDIS_PORT" "$PASSWORD" "$xadds_before" "$orders" "$BUYERS" | tee -a "$SUMMARY" >/dev/null
+fi
+set -e
+if grep -h "has no registration" "$WORK"/silo-*.log >/dev/null; then
+  check FAIL "a silo logged that the Gears registration is missing"
+else
+  check ok "no silo logged a missing Gears registration"
+fi
+
+echo
+echo "=== rehearse-stack summary (logs in $WORK) ==="
+cat "$SUMMARY"
+failed="$(grep -c '^FAIL' "$SUMMARY" || true)"
+passed="$(grep -c '^ok' "$SUMMARY" || true)"
+echo "RESULT: $passed ok, $failed failed"
+((failed == 0))
