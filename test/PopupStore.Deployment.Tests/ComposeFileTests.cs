@@ -422,7 +422,7 @@ public sealed partial class ComposeFileTests
         }
 
         Assert.Contains("~popupstore/members/*", users["popupstore"]);   // Orleans membership: {ServiceId}/members/{ClusterId}
-        foreach (var command in new[] { "+evalsha", "+xreadgroup", "+xack", "+xautoclaim", "+multi", "+exec", "+watch", "+@hash" })
+        foreach (var command in new[] { "+evalsha", "+xreadgroup", "+xack", "+xautoclaim", "+xsetid", "+multi", "+exec", "+watch", "+@hash" })
         {
             Assert.Contains(command, users["popupstore"]);
         }
