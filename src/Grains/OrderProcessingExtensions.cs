@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using PopupStore.Grains.Customers;
 using Microsoft.Extensions.Options;
 using PopupStore.Core.Orders;
 using PopupStore.Core.Sales;
@@ -32,6 +34,7 @@ public static class OrderProcessingExtensions
                 settings.CompletionCallsInFlight);
         });
         services.AddSingleton<OrderQueue>();
+        services.TryAddSingleton<IOrderDispatcher, DirectDispatcher>();
         services.AddSingleton<SaleStore>();
         services.AddHostedService<PollerKeeper>();
         services.AddHostedService<SaleWatcher>();

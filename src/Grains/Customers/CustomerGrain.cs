@@ -1,4 +1,3 @@
-using Orleans.Placement;
 using PopupStore.Core.Orders;
 
 namespace PopupStore.Grains.Customers;
@@ -9,10 +8,10 @@ namespace PopupStore.Grains.Customers;
 /// answered <c>duplicate</c> without a stock decision. The script still records that answer (so each
 /// order keeps exactly one outcome) and <c>sale:buyers</c> stays the durable guard: a second activation
 /// of this grain, or a lost one, knows less, never more, and can never sell a second unit.
-/// Placed on the silo of the poller that first calls it: a customer's orders are then answered without a
-/// network hop, and a second order read by another silo still finds this activation.
+/// Placed on the silo that owns its directory entry, so activating it registers it without a message to
+/// another silo; pollers send the orders of such customers to that silo's router, one message per batch.
 /// </summary>
-[PreferLocalPlacement]
+[DirectoryOwnerPlacement]
 [CollectionAgeLimit(Minutes = 5)]
 public sealed class CustomerGrain(IOrderCompletion completion) : Grain, ICustomerGrain
 {

@@ -16,6 +16,7 @@ public static class FailureCause
     public static bool IsOutsideTheEntry(Exception error) => error switch
     {
         AggregateException { InnerExceptions.Count: 1 } aggregate => IsOutsideTheEntry(aggregate.InnerExceptions[0]),
+        RoutedOrderException routed => routed.OutsideTheEntry,
         SaleChangedException or TimeoutException or ObjectDisposedException => true,
         RedisServerException server => !ScriptErrors.IsRuntimeError(server),
         RedisException => true,
@@ -35,8 +36,11 @@ public static class FailureCause
         RedisServerException server when server.Message.Split(' ', 2)[0] is { Length: > 0 } code
             && code.All(c => char.IsAsciiLetterUpper(c)) => code,
         Orleans.Serialization.UnavailableExceptionFallbackException { ExceptionType: { } type } => type.Split('.')[^1],
-        _ => error.GetType().Name,
+        _ => TypeName(error),
     };
+
+    /// <summary>The exception's type name; for a routed failure, the type the customer grain threw.</summary>
+    public static string TypeName(Exception error) => error is RoutedOrderException routed ? routed.OriginalType : error.GetType().Name;
 
     private static bool IsOutsideTheEntry(string? typeName) =>
         typeName is not null

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Placement;
 using PopupStore.Core.Orders;
 using PopupStore.Core.Redis;
+using PopupStore.Grains.Customers;
 using PopupStore.Grains.Sales;
 using PopupStore.Grains.Telemetry;
 using StackExchange.Redis;
@@ -19,6 +20,7 @@ namespace PopupStore.Grains.Polling;
 public sealed partial class OrderPollerGrain(
     OrderQueue queue,
     IOrderCompletion completion,
+    IOrderDispatcher dispatcher,
     SaleSignals signals,
     IOptions<OrderProcessingOptions> options,
     ILocalSiloDetails silo,
@@ -206,6 +208,8 @@ public sealed partial class OrderPollerGrain(
         var answers = new Task<OrderOutcome>?[batch.Length];
         var requests = new OrderRequest?[batch.Length];
         var unknownIds = false;
+        var toGrains = new List<OrderRequest>(batch.Length);
+        var toGrainsAt = new List<int>(batch.Length);
         for (var i = 0; i < batch.Length; i++)
         {
             var entry = batch[i];
@@ -227,9 +231,21 @@ public sealed partial class OrderPollerGrain(
 
             var request = OrderEntryParser.Parse(entry, generation);
             requests[i] = request;
-            answers[i] = TakesFastPath(request)
-                ? completion.CompleteAsync(request)
-                : GrainFactory.GetGrain<ICustomerGrain>(request.CustomerId).PlaceOrder(request).AsTask();
+            if (TakesFastPath(request))
+            {
+                answers[i] = completion.CompleteAsync(request);
+            }
+            else
+            {
+                toGrains.Add(request);
+                toGrainsAt.Add(i);
+            }
+        }
+
+        var dispatched = dispatcher.Dispatch(toGrains);
+        for (var k = 0; k < dispatched.Length; k++)
+        {
+            answers[toGrainsAt[k]] = dispatched[k];
         }
 
         var done = new List<RedisValue>(batch.Length);
@@ -326,7 +342,7 @@ public sealed partial class OrderPollerGrain(
             return false;
         }
 
-        var reason = $"failed {attempts} times: {error.GetType().Name}";
+        var reason = $"failed {attempts} times: {FailureCause.TypeName(error)}";
         try
         {
             var outcome = await completion.CompleteAsync(request with { InvalidReason = reason });

@@ -3,7 +3,9 @@ using PopupStore.Core.Redis;
 using Microsoft.Extensions.Options;
 using PopupStore.Grains;
 using PopupStore.Grains.Polling;
+using PopupStore.Grains.Customers;
 using PopupStore.Silo.Maintenance;
+using PopupStore.Silo.Routing;
 using PopupStore.Silo.TimeSeries;
 using StackExchange.Redis;
 
@@ -20,6 +22,15 @@ public static class PopupStoreSiloBuilderExtensions
         this ISiloBuilder silo, IConnectionMultiplexer redis, string connectionString, IConfiguration configuration)
     {
         silo.Services.AddSingleton(redis);
+        // Customer grains live on the silo owning their directory entry; batches are routed there.
+        silo.Services.AddPlacementDirector<DirectoryOwnerPlacement, DirectoryOwnerPlacementDirector>();
+        silo.AddGrainService<OrderRouterService>();
+        silo.Services.AddSingleton<OrderRouterClient>();
+        if (configuration.GetValue("Processing:RouteToOwners", true))
+        {
+            silo.Services.AddSingleton<IOrderDispatcher, RoutingDispatcher>();
+        }
+
         silo.Services.AddOrderProcessing(configuration);
         silo.Services.AddQueueTimeSeries(configuration);
         silo.Services.AddSingleton<IValidateOptions<OrderProcessingOptions>, ProcessingTimeoutsValidator>();

@@ -62,6 +62,31 @@ public sealed class SaleScenarioTests(ClusterFixture cluster) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Customer_grains_live_on_the_silo_that_owns_their_directory_entry()
+    {
+        await cluster.Sales.StartAsync(1_000, TimeSpan.FromMinutes(10), force: false);
+        var orders = Enumerable.Range(0, 300).Select(i => $"placed-{i}").ToList();
+        foreach (var order in orders)
+        {
+            await Db.StreamAddAsync(RedisKeys.Orders, [new("id", order), new("customer", "owner-" + order)]);
+        }
+
+        Assert.Equal(300, (await Outcomes.WaitForAsync(cluster.Redis, orders, TimeSpan.FromSeconds(60))).Count);
+        var management = cluster.Cluster.Client.GetGrain<IManagementGrain>(0);
+        var hosts = await management.GetHosts(onlyActive: true);
+        var ring = new PopupStore.Grains.Placement.DirectoryRing(hosts.Keys);
+        var all = await management.GetDetailedGrainStatistics();
+        var customers = all.Where(g => g.GrainId.ToString().Contains("owner-placed-", StringComparison.Ordinal)).ToList();
+        Assert.True(customers.Count > 0, string.Join(", ", all.Take(5).Select(g => $"{g.GrainType} {g.GrainId}")));
+
+        Assert.Equal(300, customers.Count);
+        Assert.All(customers, g => Assert.Equal(ring.OwnerOf(g.GrainId), g.SiloAddress));
+        Assert.Equal(ClusterFixture.Silos, customers.Select(g => g.SiloAddress).Distinct().Count());
+        await cluster.WaitUntilDrainedAsync(TimeSpan.FromSeconds(10));
+        await SaleAssertions.AssertInvariantsAsync(cluster.Redis, orders);
+    }
+
+    [Fact]
     public async Task Customers_ordering_twice_at_the_same_moment_never_get_two_units()
     {
         await cluster.Sales.StartAsync(300, TimeSpan.FromMinutes(10), force: false);

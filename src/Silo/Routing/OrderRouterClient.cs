@@ -1,0 +1,12 @@
+using Orleans.Runtime.Services;
+using PopupStore.Core.Orders;
+using PopupStore.Grains;
+
+namespace PopupStore.Silo.Routing;
+
+/// <summary>Reaches the order router of a given silo.</summary>
+internal sealed class OrderRouterClient(IServiceProvider services) : GrainServiceClient<IOrderRouterService>(services)
+{
+    public Task<RoutedAnswer[]> PlaceOrdersAsync(SiloAddress silo, OrderRequest[] orders) =>
+        GetGrainService(silo).PlaceOrders(orders);
+}
