@@ -22,9 +22,12 @@ public static class RedisKeys
     /// <summary>Outcome counters (completed, rejected:&lt;reason&gt;) so status never scans a stream.</summary>
     public static readonly RedisKey Counts = "sale:counts";
 
+    /// <summary>Order id to customer id of every order the storefront took: its answers are found by order id.</summary>
+    public static readonly RedisKey WebOrders = "sale:web-orders";
+
     public const string ConsumerGroup = "popup";
 
     /// <summary>Every key a forced start or a reset clears.</summary>
     public static readonly RedisKey[] SaleData =
-        [Buyers, Answered, Counts, Complete, Rejected, Orders, Customers];
+        [Buyers, Answered, Counts, Complete, Rejected, Orders, Customers, WebOrders];
 }

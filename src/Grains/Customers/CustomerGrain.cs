@@ -1,5 +1,6 @@
 using Orleans.Placement;
 using PopupStore.Core.Orders;
+using PopupStore.Grains.WebOrders;
 
 namespace PopupStore.Grains.Customers;
 
@@ -12,8 +13,9 @@ namespace PopupStore.Grains.Customers;
 /// </summary>
 [PreferLocalPlacement]
 [CollectionAgeLimit(Minutes = 5)]
-public sealed class CustomerGrain(IOrderCompletion completion) : Grain, ICustomerGrain
+public sealed class CustomerGrain(IOrderCompletion completion, WebOrderDesk webOrders) : Grain, ICustomerGrain
 {
+    private readonly WebOrderWaiters _webWaiters = new();
     private string? _boughtWith;
 
     public async ValueTask<OrderOutcome> PlaceOrder(OrderRequest order)
@@ -24,6 +26,18 @@ public sealed class CustomerGrain(IOrderCompletion completion) : Grain, ICustome
             _boughtWith ??= order.OrderId;
         }
 
+        _webWaiters.Answer(order.OrderId, outcome.Result);
         return outcome;
+    }
+
+    public async ValueTask<WebOrderAnswer> PlaceWebOrder(WebOrder order)
+    {
+        var answer = await webOrders.PlaceAsync(this.GetPrimaryKeyString(), order, _boughtWith, _webWaiters);
+        if (answer.Result == OrderResult.Complete)
+        {
+            _boughtWith ??= order.OrderId;
+        }
+
+        return answer;
     }
 }

@@ -1,6 +1,7 @@
 using Orleans.Configuration;
 using PopupStore.Core.Redis;
 using PopupStore.Grains;
+using PopupStore.Grains.WebOrders;
 using PopupStore.Silo.TimeSeries;
 using StackExchange.Redis;
 
@@ -18,6 +19,7 @@ public static class PopupStoreSiloBuilderExtensions
     {
         silo.Services.AddSingleton(redis);
         silo.Services.AddOrderProcessing(configuration);
+        silo.Services.AddWebOrders(configuration);
         silo.Services.AddQueueTimeSeries(configuration);
         silo.UseRedisClustering(options =>
         {
