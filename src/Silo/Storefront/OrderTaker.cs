@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
-using PopupStore.Core.Orders;
 using PopupStore.Core.Web;
 using PopupStore.Grains;
 using PopupStore.Grains.WebOrders;
@@ -9,9 +8,9 @@ namespace PopupStore.Silo.Storefront;
 
 /// <summary>
 /// Hands a buyer's order to its customer grain and waits for the answer, at most AnswerTimeout. When the
-/// grain cannot be reached (its silo died, a call timed out) Redis says whether the order was written:
-/// written means the answer comes anyway and is watched for here; not written means one more try, through
-/// a fresh activation. Never writes an order itself, so a retry can never make a second one.
+/// grain cannot be reached (its silo died or froze, the call timed out) the order is taken here instead,
+/// through the same script the grain uses: it writes an order id at most once, so whether or not the grain
+/// got as far as writing it, there is one entry, and its answer is watched for in Redis.
 /// </summary>
 public sealed partial class OrderTaker(
     IGrainFactory grains,
@@ -21,54 +20,35 @@ public sealed partial class OrderTaker(
     IOptions<SiloMessagingOptions> messaging,
     ILogger<OrderTaker> logger)
 {
-    private const int Attempts = 2;
-
-    /// <summary>The answer, or null when the order could not be taken now (nothing was written).</summary>
-    public async Task<WebOrderAnswer?> TakeAsync(string orderId, string customerId)
+    public async Task<WebOrderAnswer> TakeAsync(string orderId, string customerId)
     {
         var answerTimeout = options.Value.AnswerTimeout;
         var deadline = DateTime.UtcNow + answerTimeout;
 
-        // A grain call longer than the response timeout would be cut off by Orleans: wait in slices.
-        var slice = TimeSpan.FromTicks(Math.Min(answerTimeout.Ticks, messaging.Value.ResponseTimeout.Ticks * 3 / 4));
-        var written = false;
-        for (var attempt = 1; attempt <= Attempts && !written; attempt++)
+        // A grain call longer than the response timeout would be cut off by Orleans.
+        var wait = TimeSpan.FromTicks(Math.Min(answerTimeout.Ticks, messaging.Value.ResponseTimeout.Ticks * 3 / 4));
+        try
         {
-            var wait = Min(slice, deadline - DateTime.UtcNow);
-            try
+            var answer = await grains.GetGrain<ICustomerGrain>(customerId)
+                .PlaceWebOrder(new WebOrder(orderId, wait))
+                .AsTask()
+                .WaitAsync(wait + TimeSpan.FromSeconds(1));
+            if (answer.State != WebOrderState.Pending)
             {
-                var answer = await grains.GetGrain<ICustomerGrain>(customerId)
-                    .PlaceWebOrder(new WebOrder(orderId, wait))
-                    .AsTask()
-                    .WaitAsync(wait + TimeSpan.FromSeconds(1));
-                if (answer.State != WebOrderState.Pending)
-                {
-                    return answer;
-                }
-
-                written = true;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogGrainFailed(ex, orderId, customerId, attempt);
-                var seen = await store.LookupAsync(orderId);
-                if (seen.Customer is { } owner && owner != customerId)
-                {
-                    return new WebOrderAnswer(WebOrderState.Conflict, Owner: owner);
-                }
-
-                if (seen.Result is { } result)
-                {
-                    return WebOrderAnswer.Decided(result);
-                }
-
-                written = seen.Customer is not null;
+                return answer;
             }
         }
-
-        if (!written)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return null;
+            LogGrainFailed(ex, orderId, customerId);
+            var taken = await store.SubmitAsync(orderId, customerId);
+            switch (taken.Status)
+            {
+                case WebOrderStatus.Answered:
+                    return WebOrderAnswer.Decided(taken.Result!.Value);
+                case WebOrderStatus.Conflict:
+                    return new WebOrderAnswer(WebOrderState.Conflict, Owner: taken.Customer);
+            }
         }
 
         var rest = deadline - DateTime.UtcNow;
@@ -80,8 +60,6 @@ public sealed partial class OrderTaker(
         return WebOrderAnswer.Pending;
     }
 
-    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? (a > TimeSpan.Zero ? a : TimeSpan.Zero) : (b > TimeSpan.Zero ? b : TimeSpan.Zero);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Storefront order {OrderId} of {CustomerId}: the customer grain failed (attempt {Attempt}); asking Redis")]
-    private partial void LogGrainFailed(Exception error, string orderId, string customerId, int attempt);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Storefront order {OrderId} of {CustomerId}: the customer grain failed; taking the order directly")]
+    private partial void LogGrainFailed(Exception error, string orderId, string customerId);
 }

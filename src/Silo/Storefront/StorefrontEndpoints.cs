@@ -59,26 +59,20 @@ public static class StorefrontEndpoints
             return StorefrontRateLimits.TooManyRequests(http, lease, "Too many orders for this customer.");
         }
 
-        WebOrderAnswer? answer;
         try
         {
-            answer = await taker.TakeAsync(orderId, customerId);
+            return Respond(http, await taker.TakeAsync(orderId, customerId), orderId, customerId, started);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            answer = null;
-        }
-
-        if (answer is null)
-        {
+            // Redis unreachable: whether the order was written is unknown, and sending the same order id
+            // again is safe either way.
             http.Response.Headers.RetryAfter = "1";
             return Results.Problem(
-                detail: "The order could not be taken right now and nothing was written. Send the same order id again.",
+                detail: "The store cannot reach its database right now. Send the same order id again; it is never taken twice.",
                 statusCode: StatusCodes.Status503ServiceUnavailable,
                 title: "Try again");
         }
-
-        return Respond(http, answer, orderId, customerId, started);
     }
 
     private static async Task<IResult> GetOrderAsync(string order, HttpContext http, WebOrderStore store)
