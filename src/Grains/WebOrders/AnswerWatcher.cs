@@ -12,6 +12,8 @@ namespace PopupStore.Grains.WebOrders;
 /// Finds the outcomes of the orders this silo's buyers wait for in <c>sale:answered</c>: one HMGET per
 /// interval for all of them, however many wait. It is the path that does not depend on any grain, so a
 /// buyer is answered even when the poller skipped the customer grain or the grain's silo died.
+/// An order is looked up again after half the time it has waited (at least the interval, at most a
+/// second): a backlog of thousands of queued orders costs a few lookups each, not one per interval.
 /// </summary>
 public sealed partial class AnswerWatcher(
     WebOrderStore store,
@@ -19,6 +21,7 @@ public sealed partial class AnswerWatcher(
     ILogger<AnswerWatcher> logger) : BackgroundService
 {
     private const int FieldsPerLookup = 1000;
+    private const long MaxRecheckMs = 1000;
 
     private readonly ConcurrentDictionary<string, Watch> _watches = new(StringComparer.Ordinal);
     private bool _failing;
@@ -55,6 +58,7 @@ public sealed partial class AnswerWatcher(
     private async Task LookUpAsync()
     {
         var now = Environment.TickCount64;
+        var interval = (long)options.Value.AnswerPollInterval.TotalMilliseconds;
         var ids = new List<string>(Math.Min(_watches.Count, FieldsPerLookup));
         foreach (var (id, watch) in _watches)
         {
@@ -64,7 +68,11 @@ public sealed partial class AnswerWatcher(
                 continue;
             }
 
-            ids.Add(id);
+            if (watch.NextCheck <= now)
+            {
+                watch.NextCheck = now + Math.Clamp((now - watch.Since) / 2, interval, MaxRecheckMs);
+                ids.Add(id);
+            }
         }
 
         try
@@ -98,6 +106,11 @@ public sealed partial class AnswerWatcher(
     private sealed class Watch(long until)
     {
         private long _until = until;
+
+        public long Since { get; } = Environment.TickCount64;
+
+        /// <summary>Read and written by the lookup loop only.</summary>
+        public long NextCheck { get; set; }
 
         public TaskCompletionSource<OrderResult> Answer { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
