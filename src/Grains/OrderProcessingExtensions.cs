@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using PopupStore.Core.Orders;
 using PopupStore.Core.Sales;
 using PopupStore.Grains.Polling;
+using PopupStore.Grains.Sales;
 
 namespace PopupStore.Grains;
 
@@ -33,6 +34,7 @@ public static class OrderProcessingExtensions
         services.AddSingleton<OrderQueue>();
         services.AddSingleton<SaleStore>();
         services.AddHostedService<PollerKeeper>();
+        services.AddHostedService<SaleWatcher>();
         return services;
     }
 

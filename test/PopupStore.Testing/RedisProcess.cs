@@ -13,10 +13,12 @@ namespace PopupStore.Testing;
 public sealed class RedisProcess : IAsyncDisposable
 {
     private readonly string[] _arguments;
+    private readonly string _binary;
     private Process _process;
 
-    private RedisProcess(int port, string directory, string? password, string[] arguments, Process process)
+    private RedisProcess(int port, string directory, string? password, string binary, string[] arguments, Process process)
     {
+        _binary = binary;
         Port = port;
         Directory = directory;
         Password = password;
@@ -48,8 +50,12 @@ public sealed class RedisProcess : IAsyncDisposable
     }
 
     /// <param name="appendFsync">null: no AOF (tests that never restart Redis); else everysec or always.</param>
-    public static async Task<RedisProcess> StartAsync(string? appendFsync = null, string? password = null)
+    /// <param name="binary">the redis-server to run (e.g. <see cref="RedisModules.Server62"/>); null: Debian's on PATH.</param>
+    /// <param name="extraArguments">more redis-server options, e.g. <c>--enable-protected-configs yes</c>.</param>
+    public static async Task<RedisProcess> StartAsync(
+        string? appendFsync = null, string? password = null, string? binary = null, IEnumerable<string>? extraArguments = null)
     {
+        binary ??= FindOnPath();
         var port = Ports.Free();
         var directory = System.IO.Directory.CreateTempSubdirectory("popupstore-redis-").FullName;
         List<string> arguments =
@@ -67,8 +73,10 @@ public sealed class RedisProcess : IAsyncDisposable
             arguments.AddRange(["--requirepass", password]);
         }
 
-        var process = Launch(arguments);
-        var server = new RedisProcess(port, directory, password, [.. arguments], process);
+        arguments.AddRange(extraArguments ?? []);
+
+        var process = Launch(binary, arguments);
+        var server = new RedisProcess(port, directory, password, binary, [.. arguments], process);
         await server.WaitUntilReadyAsync();
         return server;
     }
@@ -105,7 +113,7 @@ public sealed class RedisProcess : IAsyncDisposable
             arguments[at + 1] = appendFsync;
         }
 
-        _process = Launch(arguments);
+        _process = Launch(_binary, arguments);
         await WaitUntilReadyAsync();
     }
 
@@ -140,14 +148,16 @@ public sealed class RedisProcess : IAsyncDisposable
         }
     }
 
-    private static Process Launch(IEnumerable<string> arguments)
-    {
-        var binary = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+    private static string FindOnPath() =>
+        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Append("/usr/bin").Append("/usr/local/bin")
             .Select(dir => Path.Combine(dir, "redis-server"))
             .FirstOrDefault(File.Exists)
             ?? throw new InvalidOperationException("redis-server is not installed: run `apt-get install -y redis-server`.");
+
+    private static Process Launch(string binary, IEnumerable<string> arguments)
+    {
         var start = new ProcessStartInfo(binary)
         {
             RedirectStandardOutput = true,

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using PopupStore.Core.Redis;
 using StackExchange.Redis;
 
 namespace PopupStore.Core.Orders;
@@ -71,8 +72,21 @@ public sealed class CompletionBatcher : IOrderCompletion, IAsyncDisposable
             var outcomes = await _completer.CompleteManyAsync(batch.ConvertAll(p => p.Order));
             for (var i = 0; i < batch.Count; i++)
             {
-                batch[i].Answer.TrySetResult(outcomes[i]);
+                if (outcomes[i] is { } outcome)
+                {
+                    batch[i].Answer.TrySetResult(outcome);
+                }
+                else
+                {
+                    batch[i].Answer.TrySetException(new SaleChangedException());
+                }
             }
+        }
+        catch (RedisServerException ex) when (batch.Count > 1 && ScriptErrors.IsRuntimeError(ex))
+        {
+            // A runtime error of the script may come from one order's content: answer each order on
+            // its own so the failure stays with the order that caused it, and the rest are answered.
+            await Task.WhenAll(batch.Select(AnswerAloneAsync));
         }
         catch (Exception ex)
         {
@@ -86,6 +100,18 @@ public sealed class CompletionBatcher : IOrderCompletion, IAsyncDisposable
         finally
         {
             _slots.Release();
+        }
+    }
+
+    private async Task AnswerAloneAsync(Pending pending)
+    {
+        try
+        {
+            pending.Answer.TrySetResult(await _completer.CompleteAsync(pending.Order));
+        }
+        catch (Exception ex)
+        {
+            pending.Answer.TrySetException(ex);
         }
     }
 

@@ -15,7 +15,8 @@ public static class OrderEntryParser
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    public static OrderRequest Parse(StreamEntry entry)
+    /// <summary>Reads an entry; <paramref name="generation"/> is the sale generation it was read under.</summary>
+    public static OrderRequest Parse(StreamEntry entry, long? generation = null)
     {
         var entryId = entry.Id.ToString();
         RedisValue id = RedisValue.Null, customer = RedisValue.Null, ticket = RedisValue.Null;
@@ -42,8 +43,8 @@ public static class OrderEntryParser
 
         var problem = orderProblem ?? customerProblem ?? ticketProblem;
         return problem is null
-            ? new OrderRequest(orderId!, customerId!, ticketText, entryId)
-            : new OrderRequest(orderId ?? entryId, customerId ?? string.Empty, ticketProblem is null ? ticketText : string.Empty, entryId, problem);
+            ? new OrderRequest(orderId!, customerId!, ticketText, entryId, Generation: generation)
+            : new OrderRequest(orderId ?? entryId, customerId ?? string.Empty, ticketProblem is null ? ticketText : string.Empty, entryId, problem, generation);
     }
 
     private static (string? Value, string? Problem) ReadId(RedisValue raw, string what)

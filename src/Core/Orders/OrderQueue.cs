@@ -7,6 +7,8 @@ namespace PopupStore.Core.Orders;
 /// <summary>queue:orders seen as the consumer group <c>popup</c>: read, re-read, claim, acknowledge.</summary>
 public sealed class OrderQueue(IConnectionMultiplexer redis)
 {
+    private const string GenerationField = "generation";
+
     private IDatabase Database => redis.GetDatabase();
 
     /// <summary>Creates the group at the start of the stream, so orders written before any silo ran are answered too.</summary>
@@ -22,16 +24,44 @@ public sealed class OrderQueue(IConnectionMultiplexer redis)
         }
     }
 
-    public Task<StreamEntry[]> ReadNewAsync(string consumer, int count) =>
-        WithGroupAsync(() => Database.StreamReadGroupAsync(RedisKeys.Orders, RedisKeys.ConsumerGroup, consumer, StreamPosition.NewMessages, count));
+    public Task<OrderBatch> ReadNewAsync(string consumer, int count) =>
+        WithGroupAsync(() => ReadWithGenerationAsync(tran =>
+            tran.StreamReadGroupAsync(RedisKeys.Orders, RedisKeys.ConsumerGroup, consumer, StreamPosition.NewMessages, count)));
 
     /// <summary>This consumer's own delivered-but-unacknowledged entries after <paramref name="afterId"/>.</summary>
-    public Task<StreamEntry[]> ReadPendingAsync(string consumer, string afterId, int count) =>
-        WithGroupAsync(() => Database.StreamReadGroupAsync(RedisKeys.Orders, RedisKeys.ConsumerGroup, consumer, afterId, count));
+    public Task<OrderBatch> ReadPendingAsync(string consumer, string afterId, int count) =>
+        WithGroupAsync(() => ReadWithGenerationAsync(tran =>
+            tran.StreamReadGroupAsync(RedisKeys.Orders, RedisKeys.ConsumerGroup, consumer, afterId, count)));
 
-    public Task<StreamAutoClaimResult> ClaimIdleAsync(string consumer, TimeSpan minIdle, string startId, int count) =>
-        WithGroupAsync(() => Database.StreamAutoClaimAsync(
-            RedisKeys.Orders, RedisKeys.ConsumerGroup, consumer, (long)minIdle.TotalMilliseconds, startId, count));
+    /// <summary>
+    /// Claims entries idle longer than <paramref name="minIdle"/> in any consumer. On Redis 6.2 an entry
+    /// deleted while pending comes back as a null entry without an id; see <see cref="StreamIds"/> users.
+    /// </summary>
+    public Task<(StreamAutoClaimResult Claim, long Generation)> ClaimIdleAsync(string consumer, TimeSpan minIdle, string startId, int count) =>
+        WithGroupAsync(async () =>
+        {
+            var tran = Database.CreateTransaction();
+            var claim = tran.StreamAutoClaimAsync(
+                RedisKeys.Orders, RedisKeys.ConsumerGroup, consumer, (long)minIdle.TotalMilliseconds, startId, count);
+            var generation = tran.HashGetAsync(RedisKeys.Sale, GenerationField);
+            await tran.ExecuteAsync();
+            return (await claim, ToGeneration(await generation));
+        });
+
+    /// <summary>The generation of the sale Redis holds now (0: none).</summary>
+    public async Task<long> CurrentGenerationAsync() =>
+        ToGeneration(await Database.HashGetAsync(RedisKeys.Sale, GenerationField));
+
+    private async Task<OrderBatch> ReadWithGenerationAsync(Func<ITransaction, Task<StreamEntry[]>> read)
+    {
+        var tran = Database.CreateTransaction();
+        var entries = read(tran);
+        var generation = tran.HashGetAsync(RedisKeys.Sale, GenerationField);
+        await tran.ExecuteAsync();
+        return new OrderBatch(await entries, ToGeneration(await generation));
+    }
+
+    private static long ToGeneration(RedisValue value) => value.TryParse(out long generation) ? generation : 0;
 
     public async Task<long> AcknowledgeAsync(IReadOnlyCollection<RedisValue> entryIds)
     {
@@ -50,6 +80,27 @@ public sealed class OrderQueue(IConnectionMultiplexer redis)
 
         var result = (RedisResult[])(await PopupScripts.AckOrders.EvaluateAsync(Database, [RedisKeys.Orders], values))!;
         return (long)result[0];
+    }
+
+    /// <summary>The consumers of group popup with their pending counts and idle times.</summary>
+    public async Task<StreamConsumerInfo[]> ConsumersAsync()
+    {
+        try
+        {
+            return await Database.StreamConsumerInfoAsync(RedisKeys.Orders, RedisKeys.ConsumerGroup);
+        }
+        catch (RedisServerException ex) when (IsMissingGroup(ex))
+        {
+            return [];
+        }
+    }
+
+    /// <summary>Removes a consumer that holds no pending entries (checked in the same step); true when removed.</summary>
+    public async Task<bool> RemoveConsumerIfIdleAsync(string consumer)
+    {
+        var removed = await PopupScripts.RemoveConsumer.EvaluateAsync(
+            Database, [RedisKeys.Orders], [RedisKeys.ConsumerGroup, consumer]);
+        return (long)removed == 1;
     }
 
     public async Task<long> PendingCountAsync()

@@ -3,6 +3,10 @@ namespace PopupStore.Core.Orders;
 /// <summary>
 /// One entry of queue:orders as the pipeline sees it. <see cref="InvalidReason"/> is set when the
 /// entry broke the contract; it is then answered <c>invalid</c> and never reaches a customer grain.
+/// <see cref="Generation"/> is the sale generation Redis held when the entry was read (null: not
+/// checked, for callers outside the stream path); the completion script refuses an order whose
+/// generation is no longer the sale's. <see cref="BoughtBefore"/> is set by the customer's grain when
+/// it already saw this customer buy in this sale: the order is then a duplicate without a stock decision.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("PopupStore.OrderRequest")]
 public sealed record OrderRequest(
@@ -10,7 +14,9 @@ public sealed record OrderRequest(
     [property: Id(1)] string CustomerId,
     [property: Id(2)] string Ticket,
     [property: Id(3)] string EntryId,
-    [property: Id(4)] string? InvalidReason = null)
+    [property: Id(4)] string? InvalidReason = null,
+    [property: Id(5)] long? Generation = null,
+    [property: Id(6)] string? BoughtBefore = null)
 {
     public bool IsValid => InvalidReason is null;
 }

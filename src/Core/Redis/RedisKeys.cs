@@ -22,12 +22,23 @@ public static class RedisKeys
     /// <summary>Outcome counters (completed, rejected:&lt;reason&gt;) so status never scans a stream.</summary>
     public static readonly RedisKey Counts = "sale:counts";
 
+    /// <summary>
+    /// A counter every new sale increments and nothing deletes: the sale's generation, which orders
+    /// carry from the moment they are read so an order of an earlier sale never touches a new one.
+    /// </summary>
+    public static readonly RedisKey Generation = "sale:generation";
+
     /// <summary>Order id to customer id of every order the storefront took: its answers are found by order id.</summary>
     public static readonly RedisKey WebOrders = "sale:web-orders";
 
     public const string ConsumerGroup = "popup";
 
-    /// <summary>Every key a forced start or a reset clears.</summary>
-    public static readonly RedisKey[] SaleData =
-        [Buyers, Answered, Counts, Complete, Rejected, Orders, Customers, WebOrders];
+    /// <summary>What a sale produced: every new sale starts with these cleared.</summary>
+    public static readonly RedisKey[] Outcomes = [Buyers, Answered, Counts, Complete, Rejected, WebOrders];
+
+    /// <summary>The queues: a forced start or a reset clears these too.</summary>
+    public static readonly RedisKey[] Queues = [Orders, Customers];
+
+    /// <summary>Every key a reset clears (the generation counter stays, so generations never repeat).</summary>
+    public static readonly RedisKey[] SaleData = [.. Outcomes, .. Queues];
 }

@@ -18,14 +18,19 @@ public sealed class SaleStore(IConnectionMultiplexer redis)
             throw new ArgumentOutOfRangeException(nameof(duration), duration, "A sale lasts longer than zero.");
         }
 
-        RedisKey[] keys = [RedisKeys.Sale, RedisKeys.Product, .. force ? RedisKeys.SaleData : []];
+        RedisKey[] keys = [RedisKeys.Sale, RedisKeys.Product, RedisKeys.Generation, .. RedisKeys.Outcomes, .. RedisKeys.Queues];
         var result = (RedisResult[])(await PopupScripts.StartSale.EvaluateAsync(
-            Database, keys, [units, (long)duration.TotalMilliseconds, force ? "1" : "0"]))!;
+            Database, keys, [units, (long)duration.TotalMilliseconds, force ? "1" : "0", RedisKeys.Outcomes.Length]))!;
 
         // The group goes with queue:orders on a forced start; pollers also recreate it on NOGROUP.
         await new OrderQueue(redis).EnsureGroupAsync();
-        return new SaleStartResult(
-            (string)result[0]! == "started", (long)result[1], (long)result[2], (long)result[3]);
+        var closedAt = (string?)result[5];
+        return new SaleStartResult((string)result[0]! == "started", (long)result[1], (long)result[2], (long)result[3])
+        {
+            ExplicitlyClosed = (string?)result[4] == "closed",
+            ClosedAt = long.TryParse(closedAt, out var at) ? at : null,
+            Now = (long)result[6],
+        };
     }
 
     /// <summary>Deletes the sale and everything it produced. Only an explicit operator action calls this.</summary>
@@ -35,8 +40,28 @@ public sealed class SaleStore(IConnectionMultiplexer redis)
         await new OrderQueue(redis).EnsureGroupAsync();
     }
 
-    /// <summary>Ends the sale now: later orders are answered <c>closed</c>.</summary>
-    public Task CloseAsync() => Database.HashSetAsync(RedisKeys.Sale, "state", "closed");
+    /// <summary>
+    /// Ends the sale now: orders that arrive from this instant on are answered <c>closed</c>, orders that
+    /// arrived before it are still decided on stock. Returns when it closed (the first close, if it was
+    /// closed before), or null when there is no sale.
+    /// </summary>
+    public async Task<long?> CloseAsync()
+    {
+        var result = (RedisResult[])(await PopupScripts.CloseSale.EvaluateAsync(
+            Database, [RedisKeys.Sale, RedisKeys.Orders], ["now", RedisKeys.ConsumerGroup]))!;
+        return long.TryParse((string?)result[1], out var at) ? at : null;
+    }
+
+    /// <summary>
+    /// Once the window is over, fences queue:orders at its end (see close_sale.lua); a no-op before that
+    /// and after the first time. True when the sale's window is over and fenced.
+    /// </summary>
+    public async Task<bool> FenceIfOverAsync()
+    {
+        var result = (RedisResult[])(await PopupScripts.CloseSale.EvaluateAsync(
+            Database, [RedisKeys.Sale, RedisKeys.Orders], ["expired", RedisKeys.ConsumerGroup]))!;
+        return (string?)result[0] == "fenced";
+    }
 
     public async Task<SaleStatus> GetStatusAsync()
     {

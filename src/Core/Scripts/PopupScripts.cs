@@ -9,7 +9,11 @@ public static class PopupScripts
 
     public static RedisScript StartSale { get; } = RedisScript.FromResource("start_sale.lua");
 
+    public static RedisScript CloseSale { get; } = RedisScript.FromResource("close_sale.lua");
+
     public static RedisScript AckOrders { get; } = RedisScript.FromResource("ack_orders.lua");
+
+    public static RedisScript RemoveConsumer { get; } = RedisScript.FromResource("remove_consumer.lua");
 
     /// <summary>Snapshot of the queue streams' counters for the cluster's time series writer.</summary>
     public static RedisScript StreamCounters { get; } = RedisScript.FromResource("stream_counters.lua");
@@ -17,7 +21,7 @@ public static class PopupScripts
     /// <summary>Takes a storefront order: writes it to the streams once per order id.</summary>
     public static RedisScript SubmitWebOrder { get; } = RedisScript.FromResource("submit_web_order.lua");
 
-    public static IReadOnlyList<RedisScript> All { get; } = [CompleteOrders, StartSale, AckOrders, StreamCounters, SubmitWebOrder];
+    public static IReadOnlyList<RedisScript> All { get; } = [CompleteOrders, StartSale, CloseSale, AckOrders, RemoveConsumer, StreamCounters, SubmitWebOrder];
 
     public static async Task LoadAllAsync(IConnectionMultiplexer multiplexer)
     {

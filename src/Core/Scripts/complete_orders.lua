@@ -2,35 +2,50 @@
 -- It is the only writer of outcomes, so:
 --   * an order id gets exactly one outcome, however often it is delivered (sale:answered);
 --   * a customer gets at most one unit (sale:buyers is the durable guard, not grain memory);
---   * product is only decremented while it is above zero.
+--   * product is only decremented while it is above zero;
+--   * an order is judged by when it arrived (the ms part of its queue:orders entry id, on Redis'
+--     clock), not by when a silo got to it: inside the window it is decided on stock and the
+--     one-unit rule however late it is processed, before the opening or after the close it is closed;
+--   * an order read during another sale (the sale's generation changed since the read: a reset or a
+--     new start in between) touches nothing and comes back 'stale', so the caller reads it again.
 -- Batching is for speed only: one EVALSHA carries many orders, so Redis parses and dispatches once.
 -- Nothing here may raise an error half way through a batch (Redis keeps a script's earlier writes when
 -- a later command fails), so the one command that could fail on bad input, XDEL of a ticket, uses pcall.
 -- A batch that fails anyway is retried whole; orders it had answered replay their stored outcome.
 --
 -- KEYS: product, sale, sale:buyers, sale:answered, sale:counts, queue:complete, queue:rejected, queue:customers
--- ARGV: per order, five values: order id, customer id, ticket ('' when none), order entry id, invalid reason ('' when valid)
--- Returns: per order, two values: outcome (complete|duplicate|sold-out|closed|invalid) and 1 when
---          this call wrote it, 0 when it had been answered before.
+-- ARGV: per order, seven values: order id, customer id, ticket ('' when none), order entry id,
+--       invalid reason ('' when valid), sale generation seen when the entry was read ('' = not checked),
+--       order id the customer is already known to have bought with in this sale ('' when not known)
+-- Returns: per order, two values: outcome (complete|duplicate|sold-out|closed|invalid|stale) and 1 when
+--          this call wrote it, 0 when it had been answered before (or, for stale, not at all).
 
 local product, sale, buyers, answered, counts = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local complete, rejected, customers = KEYS[6], KEYS[7], KEYS[8]
 
--- The sale window and the clock are read once: a batch is answered at one instant.
-local settings = redis.call('HMGET', sale, 'opens', 'closes', 'state')
+-- The sale and the clock are read once: a batch is answered at one instant.
+local settings = redis.call('HMGET', sale, 'opens', 'closes', 'state', 'closed', 'generation')
 local opens, closes = tonumber(settings[1]), tonumber(settings[2])
+local explicitly_closed, closed_at = settings[3] == 'closed', tonumber(settings[4])
+local generation = settings[5] or '0'
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
 
-local closed_because = nil
-if not opens or not closes then
-  closed_because = 'no sale has started'
-elseif settings[3] == 'closed' then
-  closed_because = 'the sale was closed'
-elseif now < opens then
-  closed_because = 'the sale has not opened yet'
-elseif now >= closes then
-  closed_because = 'the sale window has ended'
+-- Why an order that arrived at `arrived` (ms) is closed, or nil when it arrived inside the window.
+local function closed_because(arrived)
+  if not opens or not closes then
+    return 'no sale has started'
+  elseif arrived < opens then
+    return 'arrived before the sale opened'
+  elseif arrived >= closes then
+    return 'arrived after the sale window ended'
+  elseif closed_at and arrived >= closed_at then
+    return 'arrived after the sale was closed'
+  elseif explicitly_closed and not closed_at then
+    -- Closed by a version that did not record when: nothing tells a late order from an early one.
+    return 'the sale was closed'
+  end
+  return nil
 end
 
 local left = tonumber(redis.call('GET', product)) or 0
@@ -43,12 +58,21 @@ local function reject(order, customer, entry, reason, detail)
   return reason
 end
 
-local function answer(order, customer, ticket, entry, invalid)
+local function answer(order, customer, ticket, entry, invalid, bought_before)
   if invalid ~= '' then
     return reject(order, customer, entry, 'invalid', invalid)
   end
-  if closed_because then
-    return reject(order, customer, entry, 'closed', closed_because)
+
+  -- An entry id is '<ms>-<seq>'; anything else (a caller outside the stream path) counts as now.
+  local arrived = tonumber(string.match(entry, '^(%d+)%-%d+$')) or now
+  local closed = closed_because(arrived)
+  if closed then
+    return reject(order, customer, entry, 'closed', closed)
+  end
+
+  -- The customer's grain already saw this customer buy in this sale: no stock decision is needed.
+  if bought_before ~= '' then
+    return reject(order, customer, entry, 'duplicate', 'customer already bought with order ' .. bought_before)
   end
 
   local bought_with = redis.call('HGET', buyers, customer)
@@ -69,22 +93,27 @@ local function answer(order, customer, ticket, entry, invalid)
 end
 
 local results = {}
-for i = 1, #ARGV, 5 do
-  local order, ticket = ARGV[i], ARGV[i + 2]
-  -- Before the exactly-once check: an order id seen again with another ticket (a producer reusing
-  -- ids) still answers that customer, who must not be left waiting in queue:customers. For a plain
-  -- redelivery the ticket is already gone and this deletes nothing.
-  if ticket ~= '' then
-    redis.pcall('XDEL', customers, ticket)
-  end
-
-  local previous = redis.call('HGET', answered, order)
-  if previous then
-    results[#results + 1] = previous
+for i = 1, #ARGV, 7 do
+  local order, ticket, seen = ARGV[i], ARGV[i + 2], ARGV[i + 5]
+  if seen ~= '' and seen ~= generation then
+    results[#results + 1] = 'stale'
     results[#results + 1] = 0
   else
-    results[#results + 1] = answer(order, ARGV[i + 1], ticket, ARGV[i + 3], ARGV[i + 4])
-    results[#results + 1] = 1
+    -- Before the exactly-once check: an order id seen again with another ticket (a producer reusing
+    -- ids) still answers that customer, who must not be left waiting in queue:customers. For a plain
+    -- redelivery the ticket is already gone and this deletes nothing.
+    if ticket ~= '' then
+      redis.pcall('XDEL', customers, ticket)
+    end
+
+    local previous = redis.call('HGET', answered, order)
+    if previous then
+      results[#results + 1] = previous
+      results[#results + 1] = 0
+    else
+      results[#results + 1] = answer(order, ARGV[i + 1], ticket, ARGV[i + 3], ARGV[i + 4], ARGV[i + 6])
+      results[#results + 1] = 1
+    end
   end
 end
 return results

@@ -5,9 +5,11 @@ using PopupStore.Grains.WebOrders;
 namespace PopupStore.Grains.Customers;
 
 /// <summary>
-/// Serializes one customer's orders and remembers a purchase it has seen. The remembered purchase is
-/// only a shortcut for logs and stats: the completion script's sale:buyers guard is what decides,
-/// so a second activation of this grain (or a lost one) can never sell a second unit.
+/// One buyer. Its orders are answered one after another, and it enforces one unit per customer before
+/// the Redis path: once it has seen this customer buy in a sale, a later order of the same sale is
+/// answered <c>duplicate</c> without a stock decision. The script still records that answer (so each
+/// order keeps exactly one outcome) and <c>sale:buyers</c> stays the durable guard: a second activation
+/// of this grain, or a lost one, knows less, never more, and can never sell a second unit.
 /// Placed on the silo of the poller that first calls it: a customer's orders are then answered without a
 /// network hop, and a second order read by another silo still finds this activation.
 /// </summary>
@@ -16,28 +18,29 @@ namespace PopupStore.Grains.Customers;
 public sealed class CustomerGrain(IOrderCompletion completion, WebOrderDesk webOrders) : Grain, ICustomerGrain
 {
     private readonly WebOrderWaiters _webWaiters = new();
-    private string? _boughtWith;
+    private Purchase? _purchase;
 
     public async ValueTask<OrderOutcome> PlaceOrder(OrderRequest order)
     {
-        var outcome = await completion.CompleteAsync(order);
-        if (outcome.Result == OrderResult.Complete)
+        // Only a purchase of the same sale generation counts: a grain that outlived a reset knows
+        // nothing about the new sale. The buying order itself, delivered again, replays its outcome.
+        if (_purchase is { } purchase && order.Generation == purchase.Generation && order.OrderId != purchase.OrderId)
         {
-            _boughtWith ??= order.OrderId;
+            order = order with { BoughtBefore = purchase.OrderId };
+        }
+
+        var outcome = await completion.CompleteAsync(order);
+        if (outcome.Result == OrderResult.Complete && order.Generation is { } generation)
+        {
+            _purchase = new Purchase(generation, order.OrderId);
         }
 
         _webWaiters.Answer(order.OrderId, outcome.Result);
         return outcome;
     }
 
-    public async ValueTask<WebOrderAnswer> PlaceWebOrder(WebOrder order)
-    {
-        var answer = await webOrders.PlaceAsync(this.GetPrimaryKeyString(), order, _boughtWith, _webWaiters);
-        if (answer.Result == OrderResult.Complete)
-        {
-            _boughtWith ??= order.OrderId;
-        }
+    public ValueTask<WebOrderAnswer> PlaceWebOrder(WebOrder order) =>
+        webOrders.PlaceAsync(this.GetPrimaryKeyString(), order, _purchase?.Generation, _purchase?.OrderId, _webWaiters);
 
-        return answer;
-    }
+    private readonly record struct Purchase(long Generation, string OrderId);
 }

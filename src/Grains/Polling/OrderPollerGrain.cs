@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Placement;
 using PopupStore.Core.Orders;
 using PopupStore.Core.Redis;
+using PopupStore.Grains.Sales;
 using PopupStore.Grains.Telemetry;
 using StackExchange.Redis;
 
@@ -23,8 +24,6 @@ public sealed partial class OrderPollerGrain(
     ILocalSiloDetails silo,
     ILogger<OrderPollerGrain> logger) : Grain, IOrderPollerGrain
 {
-    private static readonly string[] TransientServerErrors = ["LOADING", "BUSY", "TRYAGAIN", "MASTERDOWN", "READONLY"];
-
     private readonly OrderProcessingOptions _options = options.Value;
     private readonly Dictionary<string, int> _failures = new(StringComparer.Ordinal);
     private bool _rereadPending = true;
@@ -98,7 +97,7 @@ public sealed partial class OrderPollerGrain(
                 }
 
                 found = true;
-                await ProcessAsync(batch);
+                await ProcessAsync(batch.Entries, batch.Generation);
                 if (batch.Length < _options.BatchSize)
                 {
                     break;
@@ -170,8 +169,8 @@ public sealed partial class OrderPollerGrain(
             }
 
             LogRereading(Consumer, batch.Length);
-            after = batch[^1].Id.ToString();
-            await ProcessAsync(batch);
+            after = batch.Entries[^1].Id.ToString();
+            await ProcessAsync(batch.Entries, batch.Generation);
         }
     }
 
@@ -180,7 +179,7 @@ public sealed partial class OrderPollerGrain(
         var start = "0-0";
         do
         {
-            var claim = await queue.ClaimIdleAsync(Consumer, _options.ClaimIdleTime, start, _options.BatchSize);
+            var (claim, generation) = await queue.ClaimIdleAsync(Consumer, _options.ClaimIdleTime, start, _options.BatchSize);
             if (claim.IsNull)
             {
                 return;
@@ -191,7 +190,7 @@ public sealed partial class OrderPollerGrain(
                 _claimed += claim.ClaimedEntries.Length;
                 PopupMetrics.RecordClaims(claim.ClaimedEntries.Length);
                 LogClaimed(Consumer, claim.ClaimedEntries.Length);
-                await ProcessAsync(claim.ClaimedEntries);
+                await ProcessAsync(claim.ClaimedEntries, generation);
             }
 
             start = claim.NextStartId.ToString();
@@ -201,38 +200,52 @@ public sealed partial class OrderPollerGrain(
         PopupMetrics.SetPending(await queue.PendingCountAsync());
     }
 
-    private async Task ProcessAsync(StreamEntry[] batch)
+    private async Task ProcessAsync(StreamEntry[] batch, long generation)
     {
         PopupMetrics.RecordBatch(batch.Length);
         var answers = new Task<OrderOutcome>?[batch.Length];
         var requests = new OrderRequest?[batch.Length];
+        var unknownIds = false;
         for (var i = 0; i < batch.Length; i++)
         {
             var entry = batch[i];
-            if (entry.IsNull || entry.Values is not { Length: > 0 })
+            if (entry.Id.IsNullOrEmpty)
             {
-                // Deleted from the stream while pending (Redis 6.2 returns such entries empty):
-                // nothing is left to answer, only the pending reference to drop.
+                // Redis 6.2's XAUTOCLAIM returns an entry deleted while pending as a null without its id:
+                // the claim moved its pending reference here, and re-reading our own pending entries
+                // (which do carry ids) is how that reference gets acknowledged.
+                unknownIds = true;
                 continue;
             }
 
-            var request = OrderEntryParser.Parse(entry);
+            if (entry.IsNull || entry.Values is not { Length: > 0 })
+            {
+                // Deleted from the stream while pending: nothing is left to answer, only the pending
+                // reference to drop.
+                continue;
+            }
+
+            var request = OrderEntryParser.Parse(entry, generation);
             requests[i] = request;
-            // Once sold out every order is a rejection: skip the customer grain and let the script
-            // record it. The script still decides, so a stale flag can only cost a grain call.
-            answers[i] = request.IsValid && !signals.SoldOut
-                ? GrainFactory.GetGrain<ICustomerGrain>(request.CustomerId).PlaceOrder(request).AsTask()
-                : completion.CompleteAsync(request);
+            answers[i] = TakesFastPath(request)
+                ? completion.CompleteAsync(request)
+                : GrainFactory.GetGrain<ICustomerGrain>(request.CustomerId).PlaceOrder(request).AsTask();
         }
 
         var done = new List<RedisValue>(batch.Length);
-        var retry = false;
+        var retry = unknownIds;
+        Exception? delayedBy = null;
+        var delayed = 0;
         for (var i = 0; i < batch.Length; i++)
         {
             var id = batch[i].Id;
             if (answers[i] is not { } answer)
             {
-                done.Add(id);
+                if (!id.IsNullOrEmpty)
+                {
+                    done.Add(id);
+                }
+
                 continue;
             }
 
@@ -245,7 +258,15 @@ public sealed partial class OrderPollerGrain(
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 _failed++;
-                if (await GiveUpAsync(requests[i]!, ex))
+                if (FailureCause.IsOutsideTheEntry(ex))
+                {
+                    // Redis refusing writes, a silo or call lost, a sale changed under the order: none of
+                    // it says anything about the entry. It stays pending and is answered once things heal.
+                    delayedBy ??= ex;
+                    delayed++;
+                    retry = true;
+                }
+                else if (await GiveUpAsync(requests[i]!, ex))
                 {
                     done.Add(id);
                 }
@@ -254,6 +275,12 @@ public sealed partial class OrderPollerGrain(
                     retry = true;
                 }
             }
+        }
+
+        if (delayedBy is not null)
+        {
+            PopupMetrics.RecordDelayed(delayed, FailureCause.Name(delayedBy));
+            LogDelayed(delayedBy, Consumer, delayed, batch.Length);
         }
 
         await queue.AcknowledgeAsync(done);
@@ -266,11 +293,19 @@ public sealed partial class OrderPollerGrain(
         }
     }
 
+    /// <summary>
+    /// Orders that can only be rejected skip the customer grain and go straight to the script, which still
+    /// decides them: after this silo saw the stock of their sale run out, or when they arrived outside the
+    /// sale's window. A stale hint only costs or saves a grain call.
+    /// </summary>
+    private bool TakesFastPath(OrderRequest request) =>
+        !request.IsValid || signals.IsSoldOut(request) || signals.ArrivedOutsideWindow(request);
+
     private void Answered(OrderRequest request, OrderOutcome outcome)
     {
         _answered++;
         _failures.Remove(request.EntryId);
-        signals.Observe(outcome.Result);
+        signals.Observe(request, outcome.Result);
         var latency = StreamIds.Milliseconds(request.EntryId) is { } arrived
             ? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - arrived
             : (long?)null;
@@ -278,19 +313,12 @@ public sealed partial class OrderPollerGrain(
     }
 
     /// <summary>
-    /// Counts a failure; past MaxDeliveries the entry is answered invalid so it stops blocking anything.
-    /// Failures of the infrastructure (a silo that died, a call or Redis that timed out) say nothing about
-    /// the entry and are not counted: a well-formed order must not be answered invalid because a silo
-    /// crashed while it was in flight. They are retried until the cluster heals.
+    /// Counts a failure that came from the entry's own processing; past MaxDeliveries the entry is
+    /// answered invalid so it stops blocking anything. Its ticket goes with the answer, so the customer
+    /// does not stay in queue:customers.
     /// </summary>
     private async Task<bool> GiveUpAsync(OrderRequest request, Exception error)
     {
-        if (IsTransient(error))
-        {
-            LogTransientFailure(error, request.EntryId, request.OrderId);
-            return false;
-        }
-
         var attempts = _failures[request.EntryId] = _failures.GetValueOrDefault(request.EntryId) + 1;
         if (attempts < _options.MaxDeliveries)
         {
@@ -301,34 +329,17 @@ public sealed partial class OrderPollerGrain(
         var reason = $"failed {attempts} times: {error.GetType().Name}";
         try
         {
-            var outcome = await completion.CompleteAsync(request with { InvalidReason = reason, Ticket = string.Empty });
+            var outcome = await completion.CompleteAsync(request with { InvalidReason = reason });
             Answered(request, outcome);
             LogPoisoned(request.EntryId, request.OrderId, attempts);
             return true;
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogAttemptFailed(ex, request.EntryId, request.OrderId, attempts);
             return false;
         }
     }
-
-    /// <summary>Failures of the cluster or of Redis, not of the entry: they heal without anyone touching the entry.</summary>
-    private static bool IsTransient(Exception error) => error switch
-    {
-        TimeoutException or RedisConnectionException or OrleansMessageRejectionException => true,
-
-        // Redis restarting (LOADING), busy with a script, or failing over: it will answer again.
-        RedisServerException server => TransientServerErrors.Any(p => server.Message.StartsWith(p, StringComparison.Ordinal)),
-
-        // A Redis exception thrown inside a customer grain may arrive as Orleans' fallback when its type
-        // cannot be deserialized as itself; its original type name is still known.
-        Orleans.Serialization.UnavailableExceptionFallbackException fallback =>
-            fallback.ExceptionType is { } type
-            && (type.Contains(nameof(RedisConnectionException), StringComparison.Ordinal)
-                || type.Contains(nameof(RedisTimeoutException), StringComparison.Ordinal)),
-        _ => false,
-    };
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
@@ -351,8 +362,8 @@ public sealed partial class OrderPollerGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Entry {EntryId} (order {OrderId}) failed, attempt {Attempt}; it stays pending")]
     private partial void LogAttemptFailed(Exception error, string entryId, string orderId, int attempt);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Entry {EntryId} (order {OrderId}) hit a cluster or Redis failure; it stays pending and is retried")]
-    private partial void LogTransientFailure(Exception error, string entryId, string orderId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Poller {Consumer}: {Delayed} of {BatchSize} orders delayed by a Redis or cluster failure; they stay pending and are retried")]
+    private partial void LogDelayed(Exception error, string consumer, int delayed, int batchSize);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Entry {EntryId} (order {OrderId}) failed {Attempts} times; answered invalid and moved aside")]
     private partial void LogPoisoned(string entryId, string orderId, int attempts);

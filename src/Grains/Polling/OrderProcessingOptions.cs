@@ -41,8 +41,39 @@ public sealed class OrderProcessingOptions
     /// <summary>How often the silo pings its pollers so they stay active.</summary>
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>How often a silo reads the sale's window (for the closed fast path and the fence at its end).</summary>
+    public TimeSpan SaleWatchInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How often a silo looks for consumers of dead silos to remove from group popup.</summary>
+    public TimeSpan ConsumerCleanupInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>A consumer of a silo that is no longer active, with nothing pending, idle this long is removed.</summary>
+    public TimeSpan ConsumerCleanupIdleTime { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Longest time one poller tick keeps reading full batches before yielding its turn.</summary>
     public TimeSpan MaxTickDuration { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// The checks that involve the grain call timeout: a poller's batch waits for its slowest grain call
+    /// (at most <paramref name="grainResponseTimeout"/>) and then possibly a retry pause, all while its
+    /// entries age in the pending list. Were ClaimIdleTime not longer than that, a batch waiting on one
+    /// slow call would be claimed and replayed by another poller every time.
+    /// </summary>
+    public IEnumerable<string> Validate(TimeSpan grainResponseTimeout)
+    {
+        foreach (var problem in Validate())
+        {
+            yield return problem;
+        }
+
+        var needed = grainResponseTimeout + RetryDelay + MaxTickDuration;
+        if (ClaimIdleTime <= needed)
+        {
+            yield return $"{SectionName}:ClaimIdleTime ({ClaimIdleTime}) must be longer than the grain response timeout "
+                + $"({grainResponseTimeout}) + RetryDelay ({RetryDelay}) + MaxTickDuration ({MaxTickDuration}) = {needed}, "
+                + "or batches waiting on one slow call are claimed and replayed; raise it or lower Orleans:Messaging:ResponseTimeout.";
+        }
+    }
 
     public IEnumerable<string> Validate()
     {
@@ -84,6 +115,21 @@ public sealed class OrderProcessingOptions
         if (RetryDelay < TimeSpan.Zero || RetryDelay >= ClaimIdleTime)
         {
             yield return $"{SectionName}:RetryDelay must be between 0 and ClaimIdleTime (was {RetryDelay}).";
+        }
+
+        if (SaleWatchInterval < TimeSpan.FromMilliseconds(10))
+        {
+            yield return $"{SectionName}:SaleWatchInterval must be at least 10 ms (was {SaleWatchInterval}).";
+        }
+
+        if (ConsumerCleanupInterval < TimeSpan.FromMilliseconds(100))
+        {
+            yield return $"{SectionName}:ConsumerCleanupInterval must be at least 100 ms (was {ConsumerCleanupInterval}).";
+        }
+
+        if (ConsumerCleanupIdleTime < ClaimIdleTime)
+        {
+            yield return $"{SectionName}:ConsumerCleanupIdleTime must be at least ClaimIdleTime (was {ConsumerCleanupIdleTime}).";
         }
 
         if (MaxDeliveries < 1)

@@ -25,6 +25,10 @@ public static class PopupMetrics
     private static readonly Counter<long> Redeliveries = Meter.CreateCounter<long>(
         "popupstore.poller.replays", "{entry}", "Entries that had been answered before (redelivered)");
 
+    private static readonly Counter<long> Delayed = Meter.CreateCounter<long>(
+        "popupstore.orders.delayed", "{order}",
+        "Orders whose answer was put off by a Redis or cluster failure (Redis refusing writes, a silo lost); retried, never answered invalid for it");
+
     private static long _pending;
 
     static PopupMetrics()
@@ -48,6 +52,9 @@ public static class PopupMetrics
             Latency.Record(ms);
         }
     }
+
+    public static void RecordDelayed(int count, string cause) =>
+        Delayed.Add(count, new KeyValuePair<string, object?>("cause", cause));
 
     public static void RecordBatch(int size) => BatchSize.Record(size);
 

@@ -10,10 +10,12 @@ namespace PopupStore.Grains.WebOrders;
 /// </summary>
 public sealed class WebOrderDesk(WebOrderStore store, IOrderCompletion completion, AnswerWatcher watcher)
 {
-    public async ValueTask<WebOrderAnswer> PlaceAsync(string customerId, WebOrder order, string? boughtWith, WebOrderWaiters waiters)
+    /// <param name="boughtIn">The sale generation in which the grain saw this customer buy, with <paramref name="boughtWith"/>.</param>
+    public async ValueTask<WebOrderAnswer> PlaceAsync(
+        string customerId, WebOrder order, long? boughtIn, string? boughtWith, WebOrderWaiters waiters)
     {
-        if (boughtWith is not null && boughtWith != order.OrderId
-            && await AnswerKnownBuyerAsync(customerId, order.OrderId) is { } duplicate)
+        if (boughtIn is { } generation && boughtWith is not null && boughtWith != order.OrderId
+            && await AnswerKnownBuyerAsync(customerId, order.OrderId, generation, boughtWith) is { } duplicate)
         {
             return duplicate;
         }
@@ -50,9 +52,10 @@ public sealed class WebOrderDesk(WebOrderStore store, IOrderCompletion completio
     /// <summary>
     /// This grain saw the customer buy: the answer is <c>duplicate</c> without writing the order to the
     /// streams. The completion script still records it (exactly once, counted, in queue:rejected).
-    /// Null when the order id was taken before (then it goes the ordinary way and replays its answer).
+    /// Null when the order id was taken before (then it goes the ordinary way and replays its answer), or
+    /// when the purchase belongs to an earlier sale (then the order goes the ordinary way in the new one).
     /// </summary>
-    private async Task<WebOrderAnswer?> AnswerKnownBuyerAsync(string customerId, string orderId)
+    private async Task<WebOrderAnswer?> AnswerKnownBuyerAsync(string customerId, string orderId, long generation, string boughtWith)
     {
         var seen = await store.LookupAsync(orderId);
         if (seen.Known)
@@ -60,8 +63,18 @@ public sealed class WebOrderDesk(WebOrderStore store, IOrderCompletion completio
             return null;
         }
 
-        var outcome = await completion.CompleteAsync(new OrderRequest(orderId, customerId, Ticket: string.Empty, EntryId: string.Empty));
-        await store.IndexAsync(orderId, customerId);
-        return WebOrderAnswer.Decided(outcome.Result);
+        try
+        {
+            // No entry id: the script judges it as arriving now. The generation makes it refuse the
+            // shortcut if the sale changed since the grain saw the purchase.
+            var outcome = await completion.CompleteAsync(new OrderRequest(
+                orderId, customerId, Ticket: string.Empty, EntryId: string.Empty, Generation: generation, BoughtBefore: boughtWith));
+            await store.IndexAsync(orderId, customerId);
+            return WebOrderAnswer.Decided(outcome.Result);
+        }
+        catch (SaleChangedException)
+        {
+            return null;
+        }
     }
 }

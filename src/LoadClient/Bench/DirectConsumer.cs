@@ -36,9 +36,9 @@ public sealed class DirectConsumer(IConnectionMultiplexer redis, int consumers, 
                 continue;
             }
 
-            var orders = batch.Where(entry => !entry.IsNull).Select(OrderEntryParser.Parse).ToArray();
+            var orders = batch.Entries.Where(entry => !entry.IsNull).Select(entry => OrderEntryParser.Parse(entry, batch.Generation)).ToArray();
             await completer.CompleteManyAsync(orders);
-            await queue.AcknowledgeAsync(batch.Select(entry => entry.Id).ToArray());
+            await queue.AcknowledgeAsync(batch.Entries.Select(entry => entry.Id).ToArray());
         }
     }
 }

@@ -17,8 +17,8 @@ public static class LimitBenchmark
 
     public static async Task<double> RunAsync(IConnectionMultiplexer redis, BenchScenario scenario, int ordersPerCall)
     {
-        await new SaleStore(redis).StartAsync(scenario.Units, TimeSpan.FromHours(1), force: true);
-        var calls = scenario.Orders("limit").Chunk(ordersPerCall).ToArray();
+        var sale = await new SaleStore(redis).StartAsync(scenario.Units, TimeSpan.FromHours(1), force: true);
+        var calls = scenario.Orders("limit", sale.OpensAt).Chunk(ordersPerCall).ToArray();
         var total = calls.Sum(c => c.Length);
         var completer = new OrderCompleter(redis);
         using var gate = new SemaphoreSlim(Math.Max(1, OrdersInFlight / ordersPerCall));

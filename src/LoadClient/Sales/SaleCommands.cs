@@ -40,6 +40,17 @@ public static class SaleCommands
                 return ExitCodes.Ok;
             }
 
+            if (result.IsOver)
+            {
+                var why = result.ExplicitlyClosed && result.ClosedAt is { } closedAt
+                    ? $"it was closed at {Time(closedAt)}"
+                    : result.ExplicitlyClosed ? "it was closed" : $"its window ended at {Time(result.ClosesAt)}";
+                await output.WriteLineAsync($"A sale already exists and is over: {why}; every order now is answered 'closed'.");
+                await parse.InvocationConfiguration.Error.WriteLineAsync(
+                    "Nothing was started. Use --force to start a new sale (this deletes the old sale's outcomes).");
+                return ExitCodes.Failed;
+            }
+
             var same = result.Units == wantedUnits && result.Duration == wantedDuration;
             await output.WriteLineAsync($"A sale already exists and was kept: {window}.");
             if (same)
@@ -110,8 +121,14 @@ public static class SaleCommands
         var command = new Command("close", "End the sale now: later orders are answered 'closed'");
         command.SetAction((parse, _) => RedisSession.RunAsync(parse, async redis =>
         {
-            await new SaleStore(redis).CloseAsync();
-            await parse.InvocationConfiguration.Output.WriteLineAsync("Sale closed.");
+            if (await new SaleStore(redis).CloseAsync() is not { } closedAt)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync("There is no sale to close.");
+                return ExitCodes.Failed;
+            }
+
+            await parse.InvocationConfiguration.Output.WriteLineAsync(
+                $"Sale closed at {Time(closedAt)}: orders that arrived before then are still decided on stock, later ones are answered 'closed'.");
             return ExitCodes.Ok;
         }));
         return command;

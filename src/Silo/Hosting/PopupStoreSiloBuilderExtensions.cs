@@ -1,7 +1,10 @@
 using Orleans.Configuration;
 using PopupStore.Core.Redis;
+using Microsoft.Extensions.Options;
 using PopupStore.Grains;
 using PopupStore.Grains.WebOrders;
+using PopupStore.Grains.Polling;
+using PopupStore.Silo.Maintenance;
 using PopupStore.Silo.TimeSeries;
 using StackExchange.Redis;
 
@@ -21,6 +24,8 @@ public static class PopupStoreSiloBuilderExtensions
         silo.Services.AddOrderProcessing(configuration);
         silo.Services.AddWebOrders(configuration);
         silo.Services.AddQueueTimeSeries(configuration);
+        silo.Services.AddSingleton<IValidateOptions<OrderProcessingOptions>, ProcessingTimeoutsValidator>();
+        silo.Services.AddHostedService<ConsumerJanitor>();
         silo.UseRedisClustering(options =>
         {
             options.ConfigurationOptions = RedisConnector.Parse(connectionString);
@@ -29,6 +34,7 @@ public static class PopupStoreSiloBuilderExtensions
         silo.Configure<ClusterMembershipOptions>(FastFailureDetection.Apply);
         silo.Configure<SiloMessagingOptions>(FastFailureDetection.Apply);
         silo.Configure<ClusterMembershipOptions>(configuration.GetSection("Orleans:Membership"));
+        silo.Configure<SiloMessagingOptions>(configuration.GetSection("Orleans:Messaging"));
         return silo;
     }
 }

@@ -23,7 +23,7 @@ public sealed class BadInputPropertyTests(InProcessCluster cluster, ITestOutputH
         new[]
         {
             RedisKeys.Product, RedisKeys.Customers, RedisKeys.Orders, RedisKeys.Complete, RedisKeys.Rejected,
-            RedisKeys.Sale, RedisKeys.Buyers, RedisKeys.Answered, RedisKeys.Counts,
+            RedisKeys.Sale, RedisKeys.Buyers, RedisKeys.Answered, RedisKeys.Counts, RedisKeys.Generation,
         }.Select(k => k.ToString()),
         StringComparer.Ordinal);
 
@@ -46,12 +46,13 @@ public sealed class BadInputPropertyTests(InProcessCluster cluster, ITestOutputH
 
                 var queue = new OrderQueue(redis);
                 var completer = new OrderCompleter(redis);
-                var entries = await queue.ReadNewAsync("property", 1_000);
+                var batch = await queue.ReadNewAsync("property", 1_000);
+                var entries = batch.Entries;
                 Assert.Equal(orders.Length, entries.Length);
                 var outcomes = new Dictionary<string, OrderOutcome>(StringComparer.Ordinal);
                 foreach (var (entry, i) in entries.Select((e, i) => (e, i)))
                 {
-                    var request = OrderEntryParser.Parse(entry);
+                    var request = OrderEntryParser.Parse(entry, batch.Generation);
                     var outcome = await completer.CompleteAsync(request);
                     if (i % 3 == 0)
                     {

@@ -52,7 +52,7 @@ public sealed class InProcessCluster : IAsyncLifetime
         builder.Options.ClusterId = "faults-" + Guid.NewGuid().ToString("N")[..8];
         builder.Options.ServiceId = "popupstore-faults";
         builder.Properties["ConnectionStrings:Redis"] = Server.ConnectionString;
-        builder.Properties["Processing:ClaimIdleTime"] = "00:00:02";
+        builder.Properties["Processing:ClaimIdleTime"] = "00:00:03";
         builder.Properties["Processing:ClaimInterval"] = "00:00:00.500";
         builder.Properties["Processing:KeepAliveInterval"] = "00:00:01";
         builder.Properties["Processing:MaxDeliveries"] = MaxDeliveries.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -1,3 +1,4 @@
+using PopupStore.Testing;
 using PopupStore.Core.Orders;
 using PopupStore.Core.Redis;
 using PopupStore.Core.Scripts;
@@ -36,7 +37,7 @@ public sealed class GuardTests(InProcessCluster cluster, ITestOutputHelper outpu
         for (var c = 0; c < 200; c++)
         {
             // The same order twice (a duplicate delivery), and a second order of the same customer.
-            var same = new OrderRequest($"dup-{c}", $"twin-{c}", string.Empty, $"1-{c}");
+            var same = new OrderRequest($"dup-{c}", $"twin-{c}", string.Empty, Arrivals.Now(c));
             var sibling = new OrderRequest($"dup-{c}-again", $"twin-{c}", string.Empty, $"2-{c}");
             orders.Add(same);
             racing.Add(Task.WhenAll(first.CompleteAsync(same), second.CompleteAsync(same)));

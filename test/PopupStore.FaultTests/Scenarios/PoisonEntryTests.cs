@@ -27,7 +27,9 @@ public sealed class PoisonEntryTests(InProcessCluster cluster, ITestOutputHelper
             {
                 var bad = $"poison-order-{i}";
                 poison.Add(bad);
-                await db.StreamAddAsync(RedisKeys.Orders, [new("id", bad), new("customer", $"{FaultInjectionFilter.PoisonPrefix}{i}")]);
+                var customer = $"{FaultInjectionFilter.PoisonPrefix}{i}";
+                var ticket = await db.StreamAddAsync(RedisKeys.Customers, "id", customer);
+                await db.StreamAddAsync(RedisKeys.Orders, [new("id", bad), new("customer", customer), new("ticket", ticket)]);
             }
 
             var id = $"around-poison-{i}";
@@ -50,5 +52,8 @@ public sealed class PoisonEntryTests(InProcessCluster cluster, ITestOutputHelper
 
         Assert.Equal(1_000 - good.Count, (long)await db.StringGetAsync(RedisKeys.Product));
         Assert.False(await db.HashExistsAsync(RedisKeys.Buyers, $"{FaultInjectionFilter.PoisonPrefix}50"));
+
+        // Given up on is still answered: the customer is not left waiting in queue:customers.
+        Assert.Equal(0, await db.StreamLengthAsync(RedisKeys.Customers));
     }
 }

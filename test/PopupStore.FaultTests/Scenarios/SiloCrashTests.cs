@@ -29,7 +29,7 @@ public sealed class SiloCrashTests(ITestOutputHelper output)
         // Batches are answered within milliseconds, so a kill at a random instant often finds nothing
         // pending. Freeze the victim (SIGSTOP) until it is caught holding orders, then kill it: what it
         // holds then is exactly what a crash at that instant would orphan. Its consumers keep their
-        // pending lists until someone claims them (after ClaimIdleTime, 2 s here).
+        // pending lists until someone claims them (after ClaimIdleTime, 3 s here).
         var victim = cluster.Silos[1];
         var orphans = new Dictionary<string, string>();
         for (var attempt = 0; attempt < 200 && orphans.Count == 0; attempt++)

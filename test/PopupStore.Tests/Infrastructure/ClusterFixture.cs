@@ -14,7 +14,10 @@ public sealed class ClusterFixture : IAsyncLifetime
 {
     public const int Silos = 3;
 
-    public static readonly TimeSpan ClaimIdleTime = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan ClaimIdleTime = TimeSpan.FromSeconds(2.5);
+
+    /// <summary>Grain calls time out well before entries can be claimed (checked by the silo at start).</summary>
+    public static readonly TimeSpan ResponseTimeout = TimeSpan.FromSeconds(1.5);
 
     public static readonly TimeSpan TimeSeriesWindow = TimeSpan.FromSeconds(1);
 
@@ -41,6 +44,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         builder.Options.ServiceId = "popupstore-tests";
         builder.Properties["ConnectionStrings:Redis"] = Server.ConnectionString;
         builder.Properties["Processing:ClaimIdleTime"] = ClaimIdleTime.ToString();
+        builder.Properties["Orleans:Messaging:ResponseTimeout"] = ResponseTimeout.ToString();
         builder.Properties["Processing:ClaimInterval"] = "00:00:00.500";
         builder.Properties["Processing:KeepAliveInterval"] = "00:00:01";
 

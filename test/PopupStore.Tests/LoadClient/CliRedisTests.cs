@@ -34,6 +34,33 @@ public sealed class CliRedisTests(RedisFixture redis) : IClassFixture<RedisFixtu
     }
 
     [Fact]
+    public async Task Starting_over_a_closed_or_expired_sale_says_it_is_over_and_names_force()
+    {
+        var at = redis.Server.ConnectionString;
+        await CliTests.InvokeAsync("sale", "start", "--units", "500", "--duration", "10m", "--redis", at);
+        var close = await CliTests.InvokeAsync("sale", "close", "--redis", at);
+        Assert.Equal(ExitCodes.Ok, close.Code);
+        Assert.StartsWith("Sale closed at ", close.Out, StringComparison.Ordinal);
+
+        var overClosed = await CliTests.InvokeAsync("sale", "start", "--units", "500", "--duration", "10m", "--redis", at);
+        Assert.Equal(ExitCodes.Failed, overClosed.Code);
+        Assert.Contains("is over: it was closed at", overClosed.Out, StringComparison.Ordinal);
+        Assert.Contains("--force", overClosed.Err, StringComparison.Ordinal);
+
+        Assert.Equal(ExitCodes.Ok, (await CliTests.InvokeAsync("sale", "start", "--units", "5", "--duration", "1s", "--force", "--redis", at)).Code);
+        await Task.Delay(TimeSpan.FromSeconds(1.2));
+        var overExpired = await CliTests.InvokeAsync("sale", "start", "--units", "5", "--duration", "1s", "--redis", at);
+        Assert.Equal(ExitCodes.Failed, overExpired.Code);
+        Assert.Contains("is over: its window ended at", overExpired.Out, StringComparison.Ordinal);
+        Assert.Contains("--force", overExpired.Err, StringComparison.Ordinal);
+
+        await CliTests.InvokeAsync("sale", "reset", "--yes", "--redis", at);
+        var noSale = await CliTests.InvokeAsync("sale", "close", "--redis", at);
+        Assert.Equal(ExitCodes.Failed, noSale.Code);
+        Assert.Contains("no sale", noSale.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Status_watch_off_a_terminal_prints_plain_lines_until_stopped()
     {
         var at = redis.Server.ConnectionString;

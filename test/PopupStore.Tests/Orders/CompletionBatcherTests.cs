@@ -1,3 +1,4 @@
+using PopupStore.Testing;
 using PopupStore.Core.Orders;
 using PopupStore.Core.Redis;
 using PopupStore.Core.Sales;
@@ -18,7 +19,7 @@ public sealed class CompletionBatcherTests(RedisFixture redis) : IClassFixture<R
         await using var batcher = new CompletionBatcher(redis.Redis, maxBatch: 16, callsInFlight: 2);
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 500).Select(i =>
-            batcher.CompleteAsync(new OrderRequest($"o{i}", $"c{i % 250}", string.Empty, $"1-{i}"))));
+            batcher.CompleteAsync(new OrderRequest($"o{i}", $"c{i % 250}", string.Empty, Arrivals.Now(i)))));
 
         Assert.Equal(100, outcomes.Count(o => o.Result == OrderResult.Complete));
         Assert.Equal(500, outcomes.Count(o => o.Fresh));
@@ -32,7 +33,7 @@ public sealed class CompletionBatcherTests(RedisFixture redis) : IClassFixture<R
         await new SaleStore(redis.Redis).StartAsync(1, TimeSpan.FromMinutes(1), force: false);
         await using var batcher = new CompletionBatcher(redis.Redis);
 
-        var outcome = await batcher.CompleteAsync(new OrderRequest("alone", "c", string.Empty, "1-1")).WaitAsync(TimeSpan.FromSeconds(5));
+        var outcome = await batcher.CompleteAsync(new OrderRequest("alone", "c", string.Empty, Arrivals.Now(1))).WaitAsync(TimeSpan.FromSeconds(5));
 
         Assert.Equal(new OrderOutcome(OrderResult.Complete, true), outcome);
     }
@@ -45,9 +46,9 @@ public sealed class CompletionBatcherTests(RedisFixture redis) : IClassFixture<R
         await redis.Database.KeyDeleteAsync(RedisKeys.Rejected);
         await redis.Database.StringSetAsync(RedisKeys.Rejected, "not a stream");
 
-        await Assert.ThrowsAnyAsync<Exception>(() => batcher.CompleteAsync(new OrderRequest("bad", "c", string.Empty, "1-1", "invalid on purpose")));
+        await Assert.ThrowsAnyAsync<Exception>(() => batcher.CompleteAsync(new OrderRequest("bad", "c", string.Empty, Arrivals.Now(1), "invalid on purpose")));
         await redis.Database.KeyDeleteAsync(RedisKeys.Rejected);
-        var next = await batcher.CompleteAsync(new OrderRequest("good", "c2", string.Empty, "1-2"));
+        var next = await batcher.CompleteAsync(new OrderRequest("good", "c2", string.Empty, Arrivals.Now(2)));
 
         Assert.Equal(OrderResult.Complete, next.Result);
     }

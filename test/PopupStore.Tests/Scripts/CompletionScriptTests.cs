@@ -1,3 +1,4 @@
+using PopupStore.Testing;
 using PopupStore.Core.Orders;
 using PopupStore.Core.Redis;
 using PopupStore.Core.Sales;
@@ -23,7 +24,8 @@ public sealed class CompletionScriptTests(RedisFixture redis) : IClassFixture<Re
         await new SaleStore(redis.Redis).StartAsync(3, TimeSpan.FromMinutes(1), force: false);
         var ticket = await Db.StreamAddAsync(RedisKeys.Customers, "id", "alice");
 
-        var outcome = await _completer.CompleteAsync(new OrderRequest("o1", "alice", ticket.ToString(), "1-1"));
+        var arrived = Arrivals.Now(1);
+        var outcome = await _completer.CompleteAsync(new OrderRequest("o1", "alice", ticket.ToString(), arrived));
 
         Assert.Equal(new OrderOutcome(OrderResult.Complete, true), outcome);
         Assert.Equal(2, (long)await Db.StringGetAsync(RedisKeys.Product));
@@ -32,7 +34,7 @@ public sealed class CompletionScriptTests(RedisFixture redis) : IClassFixture<Re
         var complete = Assert.Single(await Db.StreamRangeAsync(RedisKeys.Complete));
         Assert.Equal("o1", (string?)complete["order"]);
         Assert.Equal("alice", (string?)complete["customer"]);
-        Assert.Equal("1-1", (string?)complete["entry"]);
+        Assert.Equal(arrived, (string?)complete["entry"]);
         Assert.Equal(1, (long)await Db.HashGetAsync(RedisKeys.Counts, "completed"));
     }
 
@@ -40,9 +42,9 @@ public sealed class CompletionScriptTests(RedisFixture redis) : IClassFixture<Re
     public async Task A_second_order_of_the_same_customer_is_a_duplicate()
     {
         await new SaleStore(redis.Redis).StartAsync(3, TimeSpan.FromMinutes(1), force: false);
-        await _completer.CompleteAsync(new OrderRequest("o1", "bob", string.Empty, "1-1"));
+        await _completer.CompleteAsync(new OrderRequest("o1", "bob", string.Empty, Arrivals.Now(1)));
 
-        var second = await _completer.CompleteAsync(new OrderRequest("o2", "bob", string.Empty, "1-2"));
+        var second = await _completer.CompleteAsync(new OrderRequest("o2", "bob", string.Empty, Arrivals.Now(2)));
 
         Assert.Equal(OrderResult.Duplicate, second.Result);
         Assert.Equal(2, (long)await Db.StringGetAsync(RedisKeys.Product));
@@ -55,11 +57,11 @@ public sealed class CompletionScriptTests(RedisFixture redis) : IClassFixture<Re
     public async Task Orders_after_the_last_unit_are_sold_out_and_stock_stays_at_zero()
     {
         await new SaleStore(redis.Redis).StartAsync(1, TimeSpan.FromMinutes(1), force: false);
-        Assert.Equal(OrderResult.Complete, (await _completer.CompleteAsync(new OrderRequest("o1", "c1", string.Empty, "1-1"))).Result);
+        Assert.Equal(OrderResult.Complete, (await _completer.CompleteAsync(new OrderRequest("o1", "c1", string.Empty, Arrivals.Now(1)))).Result);
 
         for (var i = 2; i < 6; i++)
         {
-            var outcome = await _completer.CompleteAsync(new OrderRequest($"o{i}", $"c{i}", string.Empty, $"1-{i}"));
+            var outcome = await _completer.CompleteAsync(new OrderRequest($"o{i}", $"c{i}", string.Empty, Arrivals.Now(i)));
             Assert.Equal(OrderResult.SoldOut, outcome.Result);
         }
 
@@ -70,38 +72,124 @@ public sealed class CompletionScriptTests(RedisFixture redis) : IClassFixture<Re
     [Fact]
     public async Task Without_a_sale_orders_are_closed()
     {
-        var outcome = await _completer.CompleteAsync(new OrderRequest("o1", "c1", string.Empty, "1-1"));
+        var outcome = await _completer.CompleteAsync(new OrderRequest("o1", "c1", string.Empty, Arrivals.Now(1)));
 
         Assert.Equal(OrderResult.Closed, outcome.Result);
         Assert.False(await Db.KeyExistsAsync(RedisKeys.Product));
         Assert.Equal("no sale has started", (string?)(await Db.StreamRangeAsync(RedisKeys.Rejected))[0]["detail"]);
     }
 
-    [Theory]
-    [InlineData("opens", 3_600_000, "the sale has not opened yet")]
-    [InlineData("closes", -1, "the sale window has ended")]
-    public async Task Orders_outside_the_window_are_closed(string field, long offsetMs, string detail)
+    [Fact]
+    public async Task An_order_that_arrived_before_the_opening_is_closed_even_when_processed_inside_the_window()
     {
-        await new SaleStore(redis.Redis).StartAsync(5, TimeSpan.FromMinutes(1), force: false);
-        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        await Db.HashSetAsync(RedisKeys.Sale, field, now + offsetMs);
+        var sale = await new SaleStore(redis.Redis).StartAsync(5, TimeSpan.FromMinutes(1), force: false);
 
-        var outcome = await _completer.CompleteAsync(new OrderRequest("o1", "c1", string.Empty, "1-1"));
+        var outcome = await _completer.CompleteAsync(new OrderRequest("o1", "c1", string.Empty, Arrivals.At(sale.OpensAt - 1)));
 
         Assert.Equal(OrderResult.Closed, outcome.Result);
         Assert.Equal(5, (long)await Db.StringGetAsync(RedisKeys.Product));
-        Assert.Equal(detail, (string?)(await Db.StreamRangeAsync(RedisKeys.Rejected))[0]["detail"]);
+        Assert.Equal("arrived before the sale opened", (string?)(await Db.StreamRangeAsync(RedisKeys.Rejected))[0]["detail"]);
     }
 
     [Fact]
-    public async Task An_explicitly_closed_sale_answers_closed()
+    public async Task An_order_that_arrived_inside_the_window_is_sold_however_late_it_is_processed()
+    {
+        var sale = await new SaleStore(redis.Redis).StartAsync(5, TimeSpan.FromMinutes(1), force: false);
+        var arrived = Arrivals.At(sale.OpensAt + 10);
+        // The window ends before the order is processed (silos frozen, a long queue).
+        await Db.HashSetAsync(RedisKeys.Sale, "closes", sale.OpensAt + 20);
+
+        var inTime = await _completer.CompleteAsync(new OrderRequest("o1", "c1", string.Empty, arrived));
+        var late = await _completer.CompleteAsync(new OrderRequest("o2", "c2", string.Empty, Arrivals.At(sale.OpensAt + 20)));
+
+        Assert.Equal(OrderResult.Complete, inTime.Result);
+        Assert.Equal(OrderResult.Closed, late.Result);
+        Assert.Equal(4, (long)await Db.StringGetAsync(RedisKeys.Product));
+        Assert.Equal("arrived after the sale window ended", (string?)(await Db.StreamRangeAsync(RedisKeys.Rejected))[0]["detail"]);
+    }
+
+    [Fact]
+    public async Task An_explicit_close_closes_later_arrivals_and_still_sells_earlier_ones()
+    {
+        var sales = new SaleStore(redis.Redis);
+        var sale = await sales.StartAsync(5, TimeSpan.FromMinutes(1), force: false);
+        var before = Arrivals.At(sale.OpensAt);
+        await Task.Delay(5);
+        var closedAt = await sales.CloseAsync();
+
+        var early = await _completer.CompleteAsync(new OrderRequest("o1", "c1", string.Empty, before));
+        var after = await _completer.CompleteAsync(new OrderRequest("o2", "c2", string.Empty, Arrivals.At(closedAt!.Value)));
+
+        Assert.Equal(OrderResult.Complete, early.Result);
+        Assert.Equal(OrderResult.Closed, after.Result);
+        Assert.Equal("arrived after the sale was closed", (string?)(await Db.StreamRangeAsync(RedisKeys.Rejected))[0]["detail"]);
+        Assert.Equal("closed", (await sales.GetStatusAsync()).State);
+        Assert.Equal(closedAt, await sales.CloseAsync());
+    }
+
+    [Fact]
+    public async Task After_a_close_no_producer_can_write_an_order_id_from_inside_the_window()
+    {
+        var sales = new SaleStore(redis.Redis);
+        var sale = await sales.StartAsync(5, TimeSpan.FromMinutes(1), force: false);
+        await Task.Delay(20);
+        var closedAt = (await sales.CloseAsync())!.Value;
+
+        var error = await Assert.ThrowsAsync<RedisServerException>(() =>
+            Db.StreamAddAsync(RedisKeys.Orders, "id", "sneaky", messageId: Arrivals.At(sale.OpensAt + 1, 5)));
+        var next = await Db.StreamAddAsync(RedisKeys.Orders, [new("id", "o9"), new("customer", "c9")]);
+
+        Assert.Contains("equal or smaller", error.Message, StringComparison.Ordinal);
+        Assert.True(StreamIds.Milliseconds(next.ToString()) >= closedAt);
+    }
+
+    [Fact]
+    public async Task The_first_window_check_after_the_end_fences_the_stream_once()
+    {
+        var sales = new SaleStore(redis.Redis);
+        var sale = await sales.StartAsync(5, TimeSpan.FromMilliseconds(50), force: false);
+        Assert.False(await sales.FenceIfOverAsync() && DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() < sale.ClosesAt);
+        await Task.Delay(100);
+
+        Assert.True(await sales.FenceIfOverAsync());
+        Assert.True(await sales.FenceIfOverAsync());
+        await Assert.ThrowsAsync<RedisServerException>(() =>
+            Db.StreamAddAsync(RedisKeys.Orders, "id", "sneaky", messageId: Arrivals.At(sale.ClosesAt - 1)));
+    }
+
+    [Fact]
+    public async Task An_order_read_during_another_sale_touches_nothing()
     {
         var sales = new SaleStore(redis.Redis);
         await sales.StartAsync(5, TimeSpan.FromMinutes(1), force: false);
-        await sales.CloseAsync();
+        var generation = await new OrderQueue(redis.Redis).CurrentGenerationAsync();
+        await sales.ResetAsync();
+        await sales.StartAsync(5, TimeSpan.FromMinutes(1), force: false);
 
-        Assert.Equal(OrderResult.Closed, (await _completer.CompleteAsync(new OrderRequest("o1", "c1", string.Empty, "1-1"))).Result);
-        Assert.Equal("closed", (await sales.GetStatusAsync()).State);
+        await Assert.ThrowsAsync<SaleChangedException>(() =>
+            _completer.CompleteAsync(new OrderRequest("old", "c1", string.Empty, Arrivals.Now(1), Generation: generation)));
+        var current = await _completer.CompleteAsync(
+            new OrderRequest("new", "c1", string.Empty, Arrivals.Now(2), Generation: generation + 1));
+
+        Assert.Equal(OrderResult.Complete, current.Result);
+        Assert.Equal(4, (long)await Db.StringGetAsync(RedisKeys.Product));
+        Assert.False(await Db.HashExistsAsync(RedisKeys.Answered, "old"));
+        Assert.Equal(0, await Db.StreamLengthAsync(RedisKeys.Rejected));
+        Assert.Equal(1, await Db.HashLengthAsync(RedisKeys.Counts));
+    }
+
+    [Fact]
+    public async Task A_purchase_the_customer_grain_knows_of_is_a_duplicate_without_a_stock_decision()
+    {
+        await new SaleStore(redis.Redis).StartAsync(5, TimeSpan.FromMinutes(1), force: false);
+
+        var outcome = await _completer.CompleteAsync(new OrderRequest("o2", "c1", string.Empty, Arrivals.Now(1), BoughtBefore: "o1"));
+
+        Assert.Equal(new OrderOutcome(OrderResult.Duplicate, true), outcome);
+        Assert.Equal(5, (long)await Db.StringGetAsync(RedisKeys.Product));
+        var rejected = Assert.Single(await Db.StreamRangeAsync(RedisKeys.Rejected));
+        Assert.Equal("customer already bought with order o1", (string?)rejected["detail"]);
+        Assert.Equal("duplicate", (string?)await Db.HashGetAsync(RedisKeys.Answered, "o2"));
     }
 
     [Fact]
@@ -123,7 +211,7 @@ public sealed class CompletionScriptTests(RedisFixture redis) : IClassFixture<Re
     public async Task Answering_the_same_order_again_replays_the_first_outcome_and_writes_nothing()
     {
         await new SaleStore(redis.Redis).StartAsync(1, TimeSpan.FromMinutes(1), force: false);
-        var order = new OrderRequest("o1", "c1", string.Empty, "1-1");
+        var order = new OrderRequest("o1", "c1", string.Empty, Arrivals.Now(1));
         var first = await _completer.CompleteAsync(order);
 
         var again = await _completer.CompleteAsync(order);
@@ -143,7 +231,7 @@ public sealed class CompletionScriptTests(RedisFixture redis) : IClassFixture<Re
         await new SaleStore(redis.Redis).StartAsync(50, TimeSpan.FromMinutes(1), force: false);
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 400).Select(i =>
-            _completer.CompleteAsync(new OrderRequest($"o{i}", $"c{i % 300}", string.Empty, $"1-{i}"))));
+            _completer.CompleteAsync(new OrderRequest($"o{i}", $"c{i % 300}", string.Empty, Arrivals.Now(i)))));
 
         Assert.Equal(50, outcomes.Count(o => o.Result == OrderResult.Complete));
         Assert.Equal(0, (long)await Db.StringGetAsync(RedisKeys.Product));
