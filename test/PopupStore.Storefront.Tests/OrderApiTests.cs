@@ -148,6 +148,25 @@ public sealed class OrderApiTests(StorefrontFixture fx)
     }
 
     [Fact]
+    public async Task A_grain_that_saw_a_purchase_in_an_earlier_sale_does_not_answer_duplicate_in_a_new_one()
+    {
+        await fx.StartSaleAsync(5);
+        var customer = Api.NewId("c");
+        Assert.Equal("complete", (await fx.A.OrderAsync(customer, Api.NewId("o"))).Outcome);
+        Assert.Equal("duplicate", (await fx.A.OrderAsync(customer, Api.NewId("o"))).Outcome);
+
+        // Same customer, same grain activation, a new sale: the remembered purchase is of another generation.
+        await fx.StartSaleAsync(5);
+        var order = Api.NewId("o");
+        var again = await fx.A.OrderAsync(customer, order);
+
+        Assert.Equal(HttpStatusCode.OK, again.Status);
+        Assert.Equal("complete", again.Outcome);
+        var report = await fx.DrainAndCheckAsync([order]);
+        Assert.True(report.AllPassed, report.ToString());
+    }
+
+    [Fact]
     public async Task An_order_without_an_id_gets_one()
     {
         await fx.StartSaleAsync(5);
