@@ -51,6 +51,7 @@ SILO_DIR="$ROOT/src/Silo/bin/$CONFIG/net10.0"
 CLIENT="$ROOT/src/LoadClient/bin/$CONFIG/net10.0/PopupStore.LoadClient.dll"
 
 HEALTH=()
+STOREFRONTS=()
 for i in $(seq 0 $((SILOS - 1))); do
   http="$(free_port)"
   (
@@ -61,6 +62,7 @@ for i in $(seq 0 $((SILOS - 1))); do
   ) >"$WORK/silo-$i.log" 2>&1 &
   PIDS+=($!)
   HEALTH+=("http://127.0.0.1:$http/health")
+  STOREFRONTS+=("http://127.0.0.1:$http/")
   say "silo $i starting (http $http, log $WORK/silo-$i.log)"
 done
 
@@ -73,6 +75,7 @@ for url in "${HEALTH[@]}"; do
   done
 done
 say "all silos healthy"
+say "storefront: ${STOREFRONTS[0]} (every silo serves it: ${STOREFRONTS[*]})"
 
 dotnet "$CLIENT" sale start --units "$UNITS" --duration "$DURATION"
 dotnet "$CLIENT" run --buyers "$BUYERS" --duplicate-ratio "$DUPLICATES" --report-json "$WORK/report.json"

@@ -1,3 +1,4 @@
+using Orleans.Concurrency;
 using PopupStore.Core.Orders;
 
 namespace PopupStore.Grains;
@@ -11,4 +12,11 @@ public interface ICustomerGrain : IGrainWithStringKey
 {
     [Alias("PlaceOrder")]
     ValueTask<OrderOutcome> PlaceOrder(OrderRequest order);
+
+    /// <summary>
+    /// Takes a storefront order and holds the call until its outcome (or the wait ends). Interleaves:
+    /// the outcome comes through <see cref="PlaceOrder"/> on this same grain, which must run meanwhile.
+    /// </summary>
+    [Alias("PlaceWebOrder"), AlwaysInterleave]
+    ValueTask<WebOrderAnswer> PlaceWebOrder(WebOrder order);
 }

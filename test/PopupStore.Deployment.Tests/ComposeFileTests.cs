@@ -69,7 +69,7 @@ public sealed partial class ComposeFileTests
     public void HasTheExpectedServices()
     {
         Assert.Equal(
-            new[] { "gears", "grafana", "loadclient", "prometheus", "redis", "silo" },
+            new[] { "gears", "grafana", "loadclient", "prometheus", "redis", "silo", "storefront" },
             Services.Keys.Order(StringComparer.Ordinal).ToArray());
     }
 
@@ -118,7 +118,7 @@ public sealed partial class ComposeFileTests
     }
 
     [Fact]
-    public void OnlyGrafanaIsPublished()
+    public void OnlyGrafanaAndTheStorefrontArePublished()
     {
         foreach (var (name, node) in Services)
         {
@@ -126,6 +126,12 @@ public sealed partial class ComposeFileTests
             if (name == "grafana")
             {
                 Assert.Contains("3000:3000", MiniYaml.Seq(service["ports"], "grafana.ports"));
+                continue;
+            }
+
+            if (name == "storefront")
+            {
+                Assert.Equal(["${STOREFRONT_PORT:-8080}:8080"], MiniYaml.Seq(service["ports"], "storefront.ports"));
                 continue;
             }
 

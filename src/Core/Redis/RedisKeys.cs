@@ -28,10 +28,13 @@ public static class RedisKeys
     /// </summary>
     public static readonly RedisKey Generation = "sale:generation";
 
+    /// <summary>Order id to customer id of every order the storefront took: its answers are found by order id.</summary>
+    public static readonly RedisKey WebOrders = "sale:web-orders";
+
     public const string ConsumerGroup = "popup";
 
     /// <summary>What a sale produced: every new sale starts with these cleared.</summary>
-    public static readonly RedisKey[] Outcomes = [Buyers, Answered, Counts, Complete, Rejected];
+    public static readonly RedisKey[] Outcomes = [Buyers, Answered, Counts, Complete, Rejected, WebOrders];
 
     /// <summary>The queues: a forced start or a reset clears these too.</summary>
     public static readonly RedisKey[] Queues = [Orders, Customers];

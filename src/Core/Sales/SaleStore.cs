@@ -20,7 +20,7 @@ public sealed class SaleStore(IConnectionMultiplexer redis)
 
         RedisKey[] keys = [RedisKeys.Sale, RedisKeys.Product, RedisKeys.Generation, .. RedisKeys.Outcomes, .. RedisKeys.Queues];
         var result = (RedisResult[])(await PopupScripts.StartSale.EvaluateAsync(
-            Database, keys, [units, (long)duration.TotalMilliseconds, force ? "1" : "0"]))!;
+            Database, keys, [units, (long)duration.TotalMilliseconds, force ? "1" : "0", RedisKeys.Outcomes.Length]))!;
 
         // The group goes with queue:orders on a forced start; pollers also recreate it on NOGROUP.
         await new OrderQueue(redis).EnsureGroupAsync();

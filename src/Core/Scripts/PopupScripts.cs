@@ -18,7 +18,10 @@ public static class PopupScripts
     /// <summary>Snapshot of the queue streams' counters for the cluster's time series writer.</summary>
     public static RedisScript StreamCounters { get; } = RedisScript.FromResource("stream_counters.lua");
 
-    public static IReadOnlyList<RedisScript> All { get; } = [CompleteOrders, StartSale, CloseSale, AckOrders, RemoveConsumer, StreamCounters];
+    /// <summary>Takes a storefront order: writes it to the streams once per order id.</summary>
+    public static RedisScript SubmitWebOrder { get; } = RedisScript.FromResource("submit_web_order.lua");
+
+    public static IReadOnlyList<RedisScript> All { get; } = [CompleteOrders, StartSale, CloseSale, AckOrders, RemoveConsumer, StreamCounters, SubmitWebOrder];
 
     public static async Task LoadAllAsync(IConnectionMultiplexer multiplexer)
     {

@@ -6,9 +6,9 @@
 -- while no sale existed (orders answered 'closed' between a reset and this start) are not its own.
 --
 -- KEYS: sale, product, sale:generation, then the outcome keys every new sale clears
---       (buyers, answered, counts, complete, rejected), then the queues a forced start also clears
---       (orders, customers)
--- ARGV: units, duration in ms, force ('1' or '0')
+--       (buyers, answered, counts, complete, rejected, web-orders), then the queues a forced start also
+--       clears (orders, customers)
+-- ARGV: units, duration in ms, force ('1' or '0'), how many outcome keys follow sale:generation
 -- Returns: { 'started' | 'exists', units, opens, closes, state, closed (ms or ''), now }
 
 local sale, product, generation = KEYS[1], KEYS[2], KEYS[3]
@@ -22,11 +22,12 @@ if existing[1] and not force then
   return { 'exists', existing[1], existing[2], existing[3], existing[4] or '', existing[5] or '', tostring(now) }
 end
 
-for i = 4, 8 do
+local outcomes = tonumber(ARGV[4]) or 5
+for i = 4, 3 + outcomes do
   redis.call('DEL', KEYS[i])
 end
 if force then
-  for i = 9, #KEYS do
+  for i = 4 + outcomes, #KEYS do
     redis.call('DEL', KEYS[i])
   end
 end

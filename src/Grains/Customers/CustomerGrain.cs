@@ -1,4 +1,5 @@
 using PopupStore.Core.Orders;
+using PopupStore.Grains.WebOrders;
 
 namespace PopupStore.Grains.Customers;
 
@@ -13,8 +14,9 @@ namespace PopupStore.Grains.Customers;
 /// </summary>
 [DirectoryOwnerPlacement]
 [CollectionAgeLimit(Minutes = 5)]
-public sealed class CustomerGrain(IOrderCompletion completion) : Grain, ICustomerGrain
+public sealed class CustomerGrain(IOrderCompletion completion, WebOrderDesk webOrders) : Grain, ICustomerGrain
 {
+    private readonly WebOrderWaiters _webWaiters = new();
     private Purchase? _purchase;
 
     public async ValueTask<OrderOutcome> PlaceOrder(OrderRequest order)
@@ -32,8 +34,12 @@ public sealed class CustomerGrain(IOrderCompletion completion) : Grain, ICustome
             _purchase = new Purchase(generation, order.OrderId);
         }
 
+        _webWaiters.Answer(order.OrderId, outcome.Result);
         return outcome;
     }
+
+    public ValueTask<WebOrderAnswer> PlaceWebOrder(WebOrder order) =>
+        webOrders.PlaceAsync(this.GetPrimaryKeyString(), order, _purchase?.Generation, _purchase?.OrderId, _webWaiters);
 
     private readonly record struct Purchase(long Generation, string OrderId);
 }

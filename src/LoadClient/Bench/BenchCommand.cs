@@ -22,7 +22,11 @@ public static class BenchCommand
         var duplicates = CommonOptions.Ratio("--duplicate-ratio", "Share of buyers ordering two or three times", 0.1);
         var steady = CommonOptions.Duration("--steady", "Length of the steady stream at half the saturated rate", TimeSpan.FromSeconds(20));
         var silos = new Option<string>("--silos") { Description = "Cluster sizes to measure, comma separated", DefaultValueFactory = _ => "1,3" };
-        var only = new Option<string>("--only") { Description = "Measures to run: limit,direct,seed-gears,cluster (seed-gears needs RedisGears in this Redis)", DefaultValueFactory = _ => "limit,direct,seed-gears,cluster" };
+        var only = new Option<string>("--only")
+        {
+            Description = "Measures to run: limit,direct,seed-gears,cluster,http (seed-gears needs RedisGears in this Redis; http: the largest cluster with buyers through the storefront)",
+            DefaultValueFactory = _ => "limit,direct,seed-gears,cluster,http",
+        };
         var siloDll = new Option<FileInfo?>("--silo-dll") { Description = "Path to PopupStore.Silo.dll (default: found from the repository's build output)" };
         var pollers = CommonOptions.Count("--pollers", "Pollers per silo, and consumers of the direct baseline", 2, max: 64);
         var batch = CommonOptions.Count("--batch-size", "Entries per XREADGROUP (and orders per call in the batched limit)", 200, max: 2000);
@@ -38,9 +42,9 @@ public static class BenchCommand
         {
             var sizes = ParseSizes(parse.GetValue(silos)!);
             var measures = parse.GetValue(only)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet();
-            if (sizes is null || measures.Except(["limit", "direct", "seed-gears", "cluster"]).Any())
+            if (sizes is null || measures.Except(["limit", "direct", "seed-gears", "cluster", "http"]).Any())
             {
-                await Console.Error.WriteLineAsync("popupstore: --silos takes sizes like 1,3 and --only a list of limit,direct,seed-gears,cluster (see --help)");
+                await Console.Error.WriteLineAsync("popupstore: --silos takes sizes like 1,3 and --only a list of limit,direct,seed-gears,cluster,http (see --help)");
                 return ExitCodes.Usage;
             }
 
@@ -51,7 +55,7 @@ public static class BenchCommand
             }
 
             var dll = parse.GetValue(siloDll)?.FullName ?? SiloProcesses.FindSiloDll();
-            if (measures.Contains("cluster") && (dll is null || !File.Exists(dll)))
+            if ((measures.Contains("cluster") || measures.Contains("http")) && (dll is null || !File.Exists(dll)))
             {
                 await Console.Error.WriteLineAsync("popupstore: PopupStore.Silo.dll not found; build the solution or pass --silo-dll");
                 return ExitCodes.Usage;
@@ -94,17 +98,22 @@ public static class BenchCommand
             rows.Add(await runner.SeedGearsAsync());
         }
 
+        var settings = new Dictionary<string, string>
+        {
+            ["Processing__PollersPerSilo"] = pollers.ToString(CultureInfo.InvariantCulture),
+            ["Processing__BatchSize"] = batchSize.ToString(CultureInfo.InvariantCulture),
+        };
         if (measures.Contains("cluster"))
         {
-            var settings = new Dictionary<string, string>
-            {
-                ["Processing__PollersPerSilo"] = pollers.ToString(CultureInfo.InvariantCulture),
-                ["Processing__BatchSize"] = batchSize.ToString(CultureInfo.InvariantCulture),
-            };
             foreach (var size in sizes)
             {
                 rows.Add(await runner.ClusterAsync(dll!, size, settings));
             }
+        }
+
+        if (measures.Contains("http"))
+        {
+            rows.Add(await runner.ClusterAsync(dll!, sizes.Max(), settings, viaHttp: true));
         }
 
         var server = redis.GetServer(redis.GetEndPoints()[0]);

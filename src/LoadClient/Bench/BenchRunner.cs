@@ -66,10 +66,20 @@ public sealed class BenchRunner(IConnectionMultiplexer redis, string connectionS
         });
     }
 
-    public async Task<BenchRow> ClusterAsync(string siloDll, int silos, IReadOnlyDictionary<string, string> settings)
+    /// <param name="viaHttp">Buyers post to the silos' storefronts in turn (rate limits off) instead of writing the streams.</param>
+    public async Task<BenchRow> ClusterAsync(string siloDll, int silos, IReadOnlyDictionary<string, string> settings, bool viaHttp = false)
     {
-        var name = $"cluster-{silos}";
-        log.WriteLine($"{name}: {silos} silo process(es)");
+        var name = viaHttp ? $"cluster-{silos}-http" : $"cluster-{silos}";
+        log.WriteLine($"{name}: {silos} silo process(es){(viaHttp ? ", buyers through the storefront" : string.Empty)}");
+        if (viaHttp)
+        {
+            settings = new Dictionary<string, string>(settings)
+            {
+                ["Storefront__ClientRequestsPerSecond"] = "0",
+                ["Storefront__CustomerOrdersPerMinute"] = "0",
+            };
+        }
+
         await using var processes = await SiloProcesses.StartAsync(
             siloDll, silos, connectionString, $"bench-{Guid.NewGuid():N}"[..14], settings, TimeSpan.FromSeconds(90));
         var before = processes.MemoryMiB().Sum();
@@ -80,7 +90,7 @@ public sealed class BenchRunner(IConnectionMultiplexer redis, string connectionS
             var report = await run();
             answered += report.Answered;
             return report;
-        });
+        }, viaHttp ? processes.Storefronts : null);
         var cpuPerOrder = (processes.CpuTime() - cpuBefore).TotalMicroseconds / Math.Max(1, answered);
         var after = processes.MemoryMiB().Sum();
         log.WriteLine($"{name}: silo CPU {cpuPerOrder:0} us per answered order");
@@ -93,12 +103,13 @@ public sealed class BenchRunner(IConnectionMultiplexer redis, string connectionS
     }
 
     /// <summary>A flash crowd (saturation), then a steady stream at half the saturated rate (latency).</summary>
-    private async Task<BenchRow> MeasureAsync(string name, Func<Func<Task<RunReport>>, Task<RunReport>> around)
+    private async Task<BenchRow> MeasureAsync(
+        string name, Func<Func<Task<RunReport>>, Task<RunReport>> around, IReadOnlyList<Uri>? storefront = null)
     {
         var cpuBefore = await RedisCpu.ReadAsync(redis);
         await new SaleStore(redis).StartAsync(scenario.Units, TimeSpan.FromHours(1), force: true);
         var flash = await around(() => RunCommand.ExecuteAsync(
-            redis, new LoadSettings(scenario.Buyers, scenario.DuplicateRatio, null, 0, 0, AnswerTimeout, scenario.Seed), TextWriter.Null, CancellationToken.None));
+            redis, new LoadSettings(scenario.Buyers, scenario.DuplicateRatio, null, 0, 0, AnswerTimeout, scenario.Seed), TextWriter.Null, CancellationToken.None, storefront: storefront));
         log.WriteLine($"{name}: flash {flash.OrdersPerSecond:0} orders/s, p50 {flash.Latency.P50} ms, p99 {flash.Latency.P99} ms, invariants {(flash.Passed ? "ok" : "FAIL")}");
 
         // The flash crowd is mostly rejections once the units are gone, the cheap path. Latency is
@@ -107,7 +118,7 @@ public sealed class BenchRunner(IConnectionMultiplexer redis, string connectionS
         var purchaseBuyers = Math.Min(scenario.Buyers, 30_000);
         await new SaleStore(redis).StartAsync(purchaseBuyers, TimeSpan.FromHours(1), force: true);
         var purchases = await around(() => RunCommand.ExecuteAsync(
-            redis, new LoadSettings(purchaseBuyers, scenario.DuplicateRatio, null, 0, 0, AnswerTimeout, scenario.Seed), TextWriter.Null, CancellationToken.None));
+            redis, new LoadSettings(purchaseBuyers, scenario.DuplicateRatio, null, 0, 0, AnswerTimeout, scenario.Seed), TextWriter.Null, CancellationToken.None, storefront: storefront));
         log.WriteLine($"{name}: purchases saturated at {purchases.OrdersPerSecond:0} orders/s, invariants {(purchases.Passed ? "ok" : "FAIL")}");
 
         var ordersPerBuyer = purchases.Buyers > 0 ? (double)purchases.OrdersWritten / purchases.Buyers : 1;
@@ -115,7 +126,7 @@ public sealed class BenchRunner(IConnectionMultiplexer redis, string connectionS
         var buyers = (int)Math.Max(100, arrivals * scenario.SteadyDuration.TotalSeconds);
         await new SaleStore(redis).StartAsync(buyers, TimeSpan.FromHours(1), force: true);
         var steady = await around(() => RunCommand.ExecuteAsync(
-            redis, new LoadSettings(buyers, scenario.DuplicateRatio, arrivals, 0, 0, AnswerTimeout, scenario.Seed), TextWriter.Null, CancellationToken.None));
+            redis, new LoadSettings(buyers, scenario.DuplicateRatio, arrivals, 0, 0, AnswerTimeout, scenario.Seed), TextWriter.Null, CancellationToken.None, storefront: storefront));
         log.WriteLine($"{name}: steady {steady.OrdersPerSecond:0} orders/s, p50 {steady.Latency.P50} ms, p99 {steady.Latency.P99} ms, invariants {(steady.Passed ? "ok" : "FAIL")}");
         var redisCpu = RedisCpu.MicrosecondsPerOrder(
             cpuBefore, await RedisCpu.ReadAsync(redis), flash.Answered + purchases.Answered + steady.Answered);

@@ -16,6 +16,9 @@ public sealed class SiloProcesses : IAsyncDisposable
 
     public IReadOnlyList<Process> Processes => _silos.Select(s => s.Process).ToList();
 
+    /// <summary>Each silo's HTTP address (its storefront).</summary>
+    public IReadOnlyList<Uri> Storefronts => _silos.Select(s => new Uri(s.Health.Replace("/health", "/", StringComparison.Ordinal))).ToList();
+
     public static async Task<SiloProcesses> StartAsync(
         string siloDll, int count, string redis, string clusterId, IReadOnlyDictionary<string, string> settings, TimeSpan timeout)
     {

@@ -9,9 +9,10 @@ namespace PopupStore.LoadClient.Load;
 /// <summary>
 /// Carries out a profile's plan: each customer arrives in queue:customers (its entry id is the ticket) at its time,
 /// then writes its orders in queue:orders. A resubmission is written only while none of the customer's earlier
-/// orders is answered (one HMGET on sale:answered).
+/// orders is answered (one HMGET on sale:answered). Through the storefront (<paramref name="storefront"/>), a
+/// buyer posts its orders instead, and the customer grain registers the arrival.
 /// </summary>
-public sealed class BuyerCrowd(IConnectionMultiplexer redis, LoadSettings settings, string runId)
+public sealed class BuyerCrowd(IConnectionMultiplexer redis, LoadSettings settings, string runId, StorefrontClient? storefront = null)
 {
     private const int MaxBuyersInFlight = 4096;
 
@@ -62,7 +63,7 @@ public sealed class BuyerCrowd(IConnectionMultiplexer redis, LoadSettings settin
         {
             var db = redis.GetDatabase();
             var customer = $"c-{runId}-{plan.Key}";
-            var ticket = await db.StreamAddAsync(RedisKeys.Customers, "id", customer);
+            var ticket = storefront is null ? await db.StreamAddAsync(RedisKeys.Customers, "id", customer) : RedisValue.Null;
             Interlocked.Increment(ref _arrived);
             var arrived = Stopwatch.StartNew();
 
@@ -92,12 +93,18 @@ public sealed class BuyerCrowd(IConnectionMultiplexer redis, LoadSettings settin
                 {
                     var order = $"o-{runId}-{plan.Key}-{written.Count}";
                     written.Add(order);
-                    _orders.Enqueue(order);
                     if (step.Key.OnlyIfUnanswered)
                     {
                         Interlocked.Increment(ref _resubmitted);
                     }
 
+                    if (storefront is not null)
+                    {
+                        writes.Add(PostAsync(storefront, order, customer, cancellation));
+                        continue;
+                    }
+
+                    _orders.Enqueue(order);
                     writes.Add(db.StreamAddAsync(
                         RedisKeys.Orders, [new("id", order), new("customer", customer), new("ticket", ticket)]));
                 }
@@ -111,6 +118,15 @@ public sealed class BuyerCrowd(IConnectionMultiplexer redis, LoadSettings settin
             {
                 inFlight.Release();
             }
+        }
+    }
+
+    /// <summary>Only an order the storefront took is written, and so owed an outcome; a refused one (429) is not.</summary>
+    private async Task PostAsync(StorefrontClient client, string order, string customer, CancellationToken cancellation)
+    {
+        if (await client.OrderAsync(order, customer, cancellation))
+        {
+            _orders.Enqueue(order);
         }
     }
 }

@@ -10,6 +10,13 @@ using StackExchange.Redis;
 
 namespace PopupStore.LoadClient.Load;
 
+/// <summary>How a run's buyers order.</summary>
+public static class Vias
+{
+    public const string Stream = "stream";
+    public const string Http = "http";
+}
+
 /// <summary><c>run</c>: send a crowd, show it live, wait for every answer, report and check the invariants.</summary>
 public static class RunCommand
 {
@@ -36,10 +43,17 @@ public static class RunCommand
         };
         var plain = CommonOptions.Plain();
         var seed = CommonOptions.OptionalInteger("--seed", "Random seed for a repeatable crowd");
+        var via = CommonOptions.Choice(
+            "--via",
+            "How buyers order: stream (write queue:customers and queue:orders in Redis) or http (POST to the storefront, --url)",
+            Vias.Stream,
+            Vias.Stream,
+            Vias.Http);
+        var url = new Option<string?>("--url") { Description = "http: storefront address(es), comma separated, used in turn, e.g. http://127.0.0.1:8080" };
 
         var command = new Command("run", "Send a crowd of buyers, watch it live, wait for every answer, print the report and check the invariants")
         {
-            buyers, duplicates, profile, rate, bots, ordersPerBot, retryAfter, maxRetries, think, timeout, reportJson, reportHtml, plain, seed,
+            buyers, duplicates, profile, rate, bots, ordersPerBot, retryAfter, maxRetries, think, timeout, reportJson, reportHtml, plain, seed, via, url,
         };
 
         // Each profile's parameters belong to it: given to another profile they are a mistake, not silently ignored.
@@ -50,6 +64,20 @@ public static class RunCommand
         };
         command.Validators.Add(result =>
         {
+            var http = ChosenVia(result.GetResult(via)) == Vias.Http;
+            var urls = result.GetResult(url);
+            if (http && StorefrontClient.ParseUrls(urls?.GetValueOrDefault<string?>()) is null)
+            {
+                result.AddError("--via http needs --url with one or more http(s) addresses, comma separated");
+                return;
+            }
+
+            if (!http && urls is { Implicit: false })
+            {
+                result.AddError("--url applies to --via http only");
+                return;
+            }
+
             if (ChosenProfile(result.GetResult(profile)) is not { } chosen)
             {
                 return;
@@ -85,9 +113,28 @@ public static class RunCommand
                 parse.GetValue(seed),
                 chosen);
             var files = new ReportFileOptions(parse.GetValue(reportJson), parse.GetValue(reportHtml));
-            return RunAsync(redis, settings, files, parse.InvocationConfiguration.Output, parse.GetValue(plain), cancellation);
+            var urls = parse.GetValue(via) == Vias.Http ? StorefrontClient.ParseUrls(parse.GetValue(url)) : null;
+            return RunAsync(redis, settings, files, parse.InvocationConfiguration.Output, parse.GetValue(plain), cancellation, urls);
         }));
         return command;
+    }
+
+    /// <summary>The way in given, stream when none was; null when the value is wrong (that error is reported already).</summary>
+    private static string? ChosenVia(System.CommandLine.Parsing.OptionResult? result)
+    {
+        if (result is null || result.Implicit)
+        {
+            return Vias.Stream;
+        }
+
+        try
+        {
+            return result.GetValueOrDefault<string>();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The profile given, flash when none was; null when the value is wrong (that error is reported already).</summary>
@@ -109,9 +156,10 @@ public static class RunCommand
     }
 
     public static async Task<int> RunAsync(
-        IConnectionMultiplexer redis, LoadSettings settings, ReportFileOptions files, TextWriter output, bool plain, CancellationToken cancellation)
+        IConnectionMultiplexer redis, LoadSettings settings, ReportFileOptions files, TextWriter output, bool plain, CancellationToken cancellation,
+        IReadOnlyList<Uri>? storefront = null)
     {
-        var report = await ExecuteAsync(redis, settings, output, cancellation, plain);
+        var report = await ExecuteAsync(redis, settings, output, cancellation, plain, storefront);
         if (files.Json is { } json)
         {
             output.WriteLine($"Report (JSON) written to {(await ReportFiles.WriteJsonAsync(report, json)).FullName}");
@@ -139,8 +187,10 @@ public static class RunCommand
     /// Sends the crowd, shows it live (plain lines unless <paramref name="output"/> is the console on a terminal),
     /// waits for the answers and builds the report (printed to <paramref name="output"/>).
     /// </summary>
+    /// <param name="storefront">Storefront addresses: buyers post there (<c>--via http</c>); null: they write the streams.</param>
     public static async Task<RunReport> ExecuteAsync(
-        IConnectionMultiplexer redis, LoadSettings settings, TextWriter output, CancellationToken cancellation, bool plain = false)
+        IConnectionMultiplexer redis, LoadSettings settings, TextWriter output, CancellationToken cancellation, bool plain = false,
+        IReadOnlyList<Uri>? storefront = null)
     {
         var store = new SaleStore(redis);
         var status = await store.GetStatusAsync();
@@ -156,8 +206,9 @@ public static class RunCommand
         var runId = Guid.NewGuid().ToString("N")[..8];
         var profile = settings.EffectiveProfile;
         var collector = await OutcomeCollector.StartAsync(redis, runId);
-        var crowd = new BuyerCrowd(redis, settings, runId);
-        output.WriteLine($"Run {runId}: {profile.Describe(settings)}");
+        using var web = storefront is null ? null : new StorefrontClient(storefront);
+        var crowd = new BuyerCrowd(redis, settings, runId, web);
+        output.WriteLine($"Run {runId}: {profile.Describe(settings)}{(web is null ? string.Empty : $", through the storefront at {string.Join(", ", storefront!)}")}");
 
         var phase = "sending";
         var answered = 0;
@@ -210,6 +261,12 @@ public static class RunCommand
             runId, settings.Buyers, written, collector.Answers, collector.DoubleAnswers,
             product.IsNull ? 0 : (long)product, invariants) with
         { Profile = profile.Name, Resubmitted = crowd.Resubmitted };
+        if (web?.Summary() is { } seen)
+        {
+            // What a buyer sees, request to response, instead of arrival to answer on Redis' clock.
+            report = report with { Via = Vias.Http, Storefront = seen, Latency = seen.Latency };
+        }
+
         ReportPrinter.Print(report, output);
 
         return report;

@@ -18,7 +18,13 @@ public static class ReportPrinter
         output.WriteLine($"Units left (product)   {r.ProductLeft}");
         output.WriteLine($"Time to sell out       {(r.SellOutSeconds is { } s ? $"{N(s)} s from the first order ({N(r.SellOutAfterArrivalSeconds ?? 0)} s after the last arrival)" : "not sold out")}");
         output.WriteLine($"Throughput             {N(r.OrdersPerSecond)} orders/s over {N(r.DurationSeconds)} s (first arrival to last answer)");
-        output.WriteLine($"Latency arrival→answer p50 {r.Latency.P50} ms, p90 {r.Latency.P90} ms, p99 {r.Latency.P99} ms, max {r.Latency.Max} ms (n={r.Latency.Count})");
+        if (r.Storefront is { } web)
+        {
+            output.WriteLine($"Storefront responses   {web}");
+        }
+
+        var basis = r.Via == Load.Vias.Http ? "request→response" : "arrival→answer";
+        output.WriteLine($"Latency {basis} p50 {r.Latency.P50} ms, p90 {r.Latency.P90} ms, p99 {r.Latency.P99} ms, max {r.Latency.Max} ms (n={r.Latency.Count})");
         output.WriteLine("Invariants (checked in Redis):");
         foreach (var invariant in r.Invariants)
         {

@@ -32,7 +32,13 @@ public sealed record RunReport(
     /// <summary>Per-second answers by outcome, units left over time and the latency distribution.</summary>
     public RunTimeline Timeline { get; init; } = RunTimeline.Empty;
 
-    public bool Passed => Unanswered == 0 && DoubleAnswers == 0 && Invariants.All(i => i.Passed);
+    /// <summary><c>stream</c>, or <c>http</c> when buyers went through the storefront (latency is then request to response).</summary>
+    public string Via { get; init; } = Load.Vias.Stream;
+
+    /// <summary>The storefront's responses in an http run.</summary>
+    public Load.StorefrontSummary? Storefront { get; init; }
+
+    public bool Passed => Unanswered == 0 && DoubleAnswers == 0 && (Storefront?.Failed ?? 0) == 0 && Invariants.All(i => i.Passed);
 
     public static RunReport Build(
         string runId,

@@ -2,6 +2,7 @@ using Orleans.Configuration;
 using PopupStore.Core.Redis;
 using Microsoft.Extensions.Options;
 using PopupStore.Grains;
+using PopupStore.Grains.WebOrders;
 using PopupStore.Grains.Polling;
 using PopupStore.Grains.Customers;
 using PopupStore.Silo.Maintenance;
@@ -32,6 +33,7 @@ public static class PopupStoreSiloBuilderExtensions
         }
 
         silo.Services.AddOrderProcessing(configuration);
+        silo.Services.AddWebOrders(configuration);
         silo.Services.AddQueueTimeSeries(configuration);
         silo.Services.AddSingleton<IValidateOptions<OrderProcessingOptions>, ProcessingTimeoutsValidator>();
         silo.Services.AddHostedService<ConsumerJanitor>();

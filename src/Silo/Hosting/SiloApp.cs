@@ -5,6 +5,7 @@ using PopupStore.Core.Scripts;
 using PopupStore.Grains;
 using PopupStore.Grains.Telemetry;
 using PopupStore.Silo.Health;
+using PopupStore.Silo.Storefront;
 using PopupStore.Silo.Telemetry;
 using PopupStore.Silo.TimeSeries;
 using OpenTelemetry.Metrics;
@@ -26,6 +27,7 @@ public static class SiloApp
         await PopupScripts.LoadAllAsync(redis);
 
         builder.Services.AddSingleton<SiloHealth>();
+        builder.Services.AddStorefront();
 
         builder.UseOrleans(silo =>
         {
@@ -54,6 +56,7 @@ public static class SiloApp
             return Results.Json(report, statusCode: report.Healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         });
         app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapStorefront();
         if (app.Configuration.GetValue("Dashboard:Enabled", true))
         {
             app.MapOrleansDashboard(routePrefix: "/dashboard");

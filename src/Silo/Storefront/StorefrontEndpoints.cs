@@ -1,0 +1,173 @@
+using System.Diagnostics;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Options;
+using PopupStore.Core.Orders;
+using PopupStore.Core.Web;
+using PopupStore.Grains;
+using PopupStore.Grains.WebOrders;
+using StackExchange.Redis;
+
+namespace PopupStore.Silo.Storefront;
+
+/// <summary>The storefront on every silo: the page, the order API, the sale's figures and their live feed.</summary>
+public static class StorefrontEndpoints
+{
+    private static readonly TimeSpan FeedInterval = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan FeedHeartbeat = TimeSpan.FromSeconds(15);
+
+    public static IServiceCollection AddStorefront(this IServiceCollection services)
+    {
+        services.AddSingleton<SaleSnapshots>();
+        services.AddSingleton<OrderTaker>();
+        services.AddSingleton(TimeProvider.System);
+        services.AddStorefrontRateLimits();
+        return services;
+    }
+
+    public static WebApplication MapStorefront(this WebApplication app)
+    {
+        app.UseRateLimiter();
+        StorefrontPage.Map(app);
+
+        var api = app.MapGroup("/api").RequireRateLimiting(StorefrontRateLimits.ClientPolicy);
+        api.MapPost("/orders", PostOrderAsync);
+        api.MapGet("/orders/{order}", GetOrderAsync);
+        api.MapGet("/sale", async (SaleSnapshots sale, CancellationToken cancellation) => Results.Json(await sale.GetAsync(cancellation)));
+        api.MapGet("/sale/events", (SaleSnapshots sale, IHostApplicationLifetime lifetime, HttpContext http) =>
+        {
+            http.Response.Headers.CacheControl = "no-store";
+            return TypedResults.ServerSentEvents(FeedAsync(sale, http.RequestAborted, lifetime.ApplicationStopping));
+        });
+        return app;
+    }
+
+    private static async Task<IResult> PostOrderAsync(
+        HttpContext http, OrderTaker taker, CustomerLimiter limiter, IOptions<StorefrontOptions> options)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var body = await OrderBody.ReadAsync(http.Request, options.Value.MaxBodyBytes, http.RequestAborted);
+        if (body.Problem is { } problem)
+        {
+            return BadRequest(problem);
+        }
+
+        var (orderId, customerId) = (body.OrderId!, body.CustomerId!);
+        using var lease = limiter.Acquire(customerId);
+        if (!lease.IsAcquired)
+        {
+            return StorefrontRateLimits.TooManyRequests(http, lease, "Too many orders for this customer.");
+        }
+
+        try
+        {
+            return Respond(http, await taker.TakeAsync(orderId, customerId), orderId, customerId, started);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // Redis unreachable: whether the order was written is unknown, and sending the same order id
+            // again is safe either way.
+            http.Response.Headers.RetryAfter = "1";
+            return Results.Problem(
+                detail: "The store cannot reach its database right now. Send the same order id again; it is never taken twice.",
+                statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: "Try again");
+        }
+    }
+
+    private static async Task<IResult> GetOrderAsync(string order, HttpContext http, WebOrderStore store)
+    {
+        var started = Stopwatch.GetTimestamp();
+        if (OrderBody.IdProblem(order, "order") is { } problem)
+        {
+            return BadRequest(problem);
+        }
+
+        var seen = await store.LookupAsync(order);
+        if (seen.Result is { } result)
+        {
+            return Respond(http, WebOrderAnswer.Decided(result), order, seen.Customer, started);
+        }
+
+        return seen.Customer is not null
+            ? Respond(http, WebOrderAnswer.Pending, order, seen.Customer, started)
+            : Results.Problem(detail: $"No order '{order}' is known.", statusCode: StatusCodes.Status404NotFound, title: "Unknown order");
+    }
+
+    private static IResult Respond(HttpContext http, WebOrderAnswer answer, string orderId, string? customerId, long started)
+    {
+        var latency = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        switch (answer.State)
+        {
+            case WebOrderState.Decided:
+                var result = answer.Result!.Value;
+                return Results.Json(new OrderAnswer(orderId, customerId, result.ToWire(), OrderAnswers.Detail(result), latency));
+            case WebOrderState.Pending:
+                http.Response.Headers.Location = "/api/orders/" + Uri.EscapeDataString(orderId);
+                return Results.Json(
+                    new OrderAnswer(orderId, customerId, OrderAnswers.Pending, OrderAnswers.PendingDetail, latency),
+                    statusCode: StatusCodes.Status202Accepted);
+            default:
+                return Results.Problem(
+                    detail: $"The order id '{orderId}' is already used by another customer; choose a new order id.",
+                    statusCode: StatusCodes.Status409Conflict,
+                    title: "Order id taken");
+        }
+    }
+
+    private static IResult BadRequest(string detail) =>
+        Results.Problem(detail: detail, statusCode: StatusCodes.Status400BadRequest, title: "Bad order request");
+
+    /// <summary>Sends the sale's figures when they change (and every 15 s anyway), from the silo's cache.</summary>
+    private static async IAsyncEnumerable<SseItem<SaleView>> FeedAsync(
+        SaleSnapshots sale, CancellationToken aborted, CancellationToken stopping,
+        [EnumeratorCancellation] CancellationToken enumeration = default)
+    {
+        using var both = CancellationTokenSource.CreateLinkedTokenSource(aborted, stopping, enumeration);
+        var cancellation = both.Token;
+        SaleView? last = null;
+        var lastSent = 0L;
+        while (!cancellation.IsCancellationRequested)
+        {
+            SaleView view;
+            try
+            {
+                view = await sale.GetAsync(cancellation);
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                view = last ?? new SaleView(0, 0, 0, "none", 0, 0, 0);
+            }
+            catch (OperationCanceledException)
+            {
+                yield break;
+            }
+
+            if (last is null || view with { ServerTime = 0 } != last with { ServerTime = 0 }
+                || Stopwatch.GetElapsedTime(lastSent) >= FeedHeartbeat)
+            {
+                last = view;
+                lastSent = Stopwatch.GetTimestamp();
+                yield return new SseItem<SaleView>(view, "sale") { ReconnectionInterval = TimeSpan.FromSeconds(2) };
+            }
+
+            if (!await DelayAsync(FeedInterval, cancellation))
+            {
+                yield break;
+            }
+        }
+    }
+
+    private static async Task<bool> DelayAsync(TimeSpan delay, CancellationToken cancellation)
+    {
+        try
+        {
+            await Task.Delay(delay, cancellation);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}
