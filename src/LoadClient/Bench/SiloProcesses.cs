@@ -33,6 +33,9 @@ public sealed class SiloProcesses : IAsyncDisposable
                     WorkingDirectory = Path.GetDirectoryName(siloDll)!,
                     RedirectStandardOutput = true,
                     RedirectStandardError = true,
+
+                    // Not the terminal: a silo in a background process group that touches it is stopped by job control.
+                    RedirectStandardInput = true,
                     UseShellExecute = false,
                 };
                 start.ArgumentList.Add(siloDll);
@@ -49,6 +52,7 @@ public sealed class SiloProcesses : IAsyncDisposable
                 }
 
                 var process = Process.Start(start) ?? throw new InvalidOperationException("could not start a silo process");
+                process.StandardInput.Close();
                 process.OutputDataReceived += (_, _) => { };
                 process.ErrorDataReceived += (_, _) => { };
                 process.BeginOutputReadLine();

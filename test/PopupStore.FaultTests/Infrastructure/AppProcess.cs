@@ -47,6 +47,9 @@ public sealed class AppProcess : IAsyncDisposable
     {
         var start = new ProcessStartInfo("dotnet")
         {
+            // stdin too: a child that inherits a terminal can be stopped by job control (SIGTTIN/SIGTTOU,
+            // seen as a silo frozen in state T) when the test host runs in a background process group.
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -76,6 +79,7 @@ public sealed class AppProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"dotnet {assembly} did not start.");
+        process.StandardInput.Close();
         var app = new AppProcess(process, name ?? Path.GetFileNameWithoutExtension(assembly));
         process.OutputDataReceived += (_, e) => app.Keep(app._stdout, e.Data);
         process.ErrorDataReceived += (_, e) => app.Keep(app._stderr, e.Data);
