@@ -2,6 +2,7 @@ using PopupStore.Core.Orders;
 using PopupStore.Core.Redis;
 using PopupStore.Core.Sales;
 using PopupStore.Tests.Infrastructure;
+using StackExchange.Redis;
 
 namespace PopupStore.Tests.Orders;
 
@@ -16,13 +17,21 @@ public sealed class CompletionBatcherTests(RedisFixture redis) : IClassFixture<R
     {
         await new SaleStore(redis.Redis).StartAsync(100, TimeSpan.FromMinutes(1), force: false);
         await using var batcher = new CompletionBatcher(redis.Redis, maxBatch: 16, callsInFlight: 2);
+        var orders = Enumerable.Range(0, 500).Select(i => new OrderRequest($"o{i}", $"c{i % 250}", string.Empty, $"1-{i}")).ToList();
 
-        var outcomes = await Task.WhenAll(Enumerable.Range(0, 500).Select(i =>
-            batcher.CompleteAsync(new OrderRequest($"o{i}", $"c{i % 250}", string.Empty, $"1-{i}"))));
+        var outcomes = await Task.WhenAll(orders.Select(batcher.CompleteAsync));
 
+        // Each caller gets the outcome stored for its own order, not one of its batch's neighbours'.
+        var stored = (await redis.Database.HashGetAllAsync(RedisKeys.Answered)).ToDictionary(e => (string)e.Name!, e => (string)e.Value!);
+        Assert.Equal(500, stored.Count);
+        Assert.All(orders.Zip(outcomes), pair => Assert.Equal(stored[pair.First.OrderId], pair.Second.Result.ToWire()));
+        Assert.All(outcomes, o => Assert.True(o.Fresh));
+        var buyers = (await redis.Database.HashGetAllAsync(RedisKeys.Buyers)).ToDictionary(e => (string)e.Name!, e => (string)e.Value!);
+        Assert.Equal(
+            orders.Zip(outcomes).Where(p => p.Second.Result == OrderResult.Complete).Select(p => (p.First.CustomerId, p.First.OrderId)).Order(),
+            buyers.Select(b => (b.Key, b.Value)).Order());
         Assert.Equal(100, outcomes.Count(o => o.Result == OrderResult.Complete));
-        Assert.Equal(500, outcomes.Count(o => o.Fresh));
-        Assert.Equal(500, await redis.Database.HashLengthAsync(RedisKeys.Answered));
+        Assert.Equal(400, outcomes.Count(o => o.Result is OrderResult.SoldOut or OrderResult.Duplicate));
         await SaleAssertions.AssertInvariantsAsync(redis.Redis);
     }
 
@@ -41,14 +50,73 @@ public sealed class CompletionBatcherTests(RedisFixture redis) : IClassFixture<R
     public async Task A_failed_script_call_fails_every_order_of_its_batch_and_the_batcher_goes_on()
     {
         await new SaleStore(redis.Redis).StartAsync(5, TimeSpan.FromMinutes(1), force: false);
-        await using var batcher = new CompletionBatcher(redis.Redis);
-        await redis.Database.KeyDeleteAsync(RedisKeys.Rejected);
+
+        // A connection of its own, so its outstanding commands are the batcher's alone.
+        await using var connection = await redis.Server.ConnectAsync();
+        await using var batcher = new CompletionBatcher(connection, maxBatch: 16, callsInFlight: 1);
+
+        // Writing to queue:rejected fails (WRONGTYPE): the batch below breaks at its third order, after
+        // two were answered. The first order completes and never writes there.
         await redis.Database.StringSetAsync(RedisKeys.Rejected, "not a stream");
 
-        await Assert.ThrowsAnyAsync<Exception>(() => batcher.CompleteAsync(new OrderRequest("bad", "c", string.Empty, "1-1", "invalid on purpose")));
-        await redis.Database.KeyDeleteAsync(RedisKeys.Rejected);
-        var next = await batcher.CompleteAsync(new OrderRequest("good", "c2", string.Empty, "1-2"));
+        // The one call slot is held by an order sent while Redis is frozen; the next five queue up
+        // behind it and go out together as one batch.
+        Task<OrderOutcome> first;
+        Task<OrderOutcome>[] batch;
+        redis.Server.Pause();
+        try
+        {
+            first = batcher.CompleteAsync(new OrderRequest("first", "c0", string.Empty, "1-0"));
+            await WaitUntilAsync(() => connection.GetCounters().TotalOutstanding >= 1, "the first order's script call was never sent");
 
-        Assert.Equal(OrderResult.Complete, next.Result);
+            batch =
+            [
+                batcher.CompleteAsync(new OrderRequest("v1", "c1", string.Empty, "1-1")),
+                batcher.CompleteAsync(new OrderRequest("v2", "c2", string.Empty, "1-2")),
+                batcher.CompleteAsync(new OrderRequest("bad", "c3", string.Empty, "1-3", "invalid on purpose")),
+                batcher.CompleteAsync(new OrderRequest("v4", "c4", string.Empty, "1-4")),
+                batcher.CompleteAsync(new OrderRequest("v5", "c5", string.Empty, "1-5")),
+            ];
+        }
+        finally
+        {
+            redis.Server.Resume();
+        }
+
+        Assert.Equal(new OrderOutcome(OrderResult.Complete, true), await first.WaitAsync(TimeSpan.FromSeconds(10)));
+        foreach (var call in batch)
+        {
+            var error = await Assert.ThrowsAsync<RedisServerException>(() => call.WaitAsync(TimeSpan.FromSeconds(10)));
+            Assert.Contains("WRONGTYPE", error.Message, StringComparison.Ordinal);
+        }
+
+        // The batcher goes on, and the callers' retries get what the failed call had stored before it
+        // failed (v1, v2 replayed, not sold twice) and fresh answers for the rest.
+        await redis.Database.KeyDeleteAsync(RedisKeys.Rejected);
+        var retried = await Task.WhenAll(
+            batcher.CompleteAsync(new OrderRequest("v1", "c1", string.Empty, "1-1")),
+            batcher.CompleteAsync(new OrderRequest("v2", "c2", string.Empty, "1-2")),
+            batcher.CompleteAsync(new OrderRequest("bad", "c3", string.Empty, "1-3", "invalid on purpose")),
+            batcher.CompleteAsync(new OrderRequest("v4", "c4", string.Empty, "1-4")),
+            batcher.CompleteAsync(new OrderRequest("v5", "c5", string.Empty, "1-5")));
+
+        Assert.Equal(
+            [
+                new OrderOutcome(OrderResult.Complete, false), new OrderOutcome(OrderResult.Complete, false),
+                new OrderOutcome(OrderResult.Invalid, true), new OrderOutcome(OrderResult.Complete, true), new OrderOutcome(OrderResult.Complete, true),
+            ],
+            retried);
+        Assert.Equal(0, (long)await redis.Database.StringGetAsync(RedisKeys.Product));
+        await SaleAssertions.AssertInvariantsAsync(redis.Redis);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string timeoutMessage)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, timeoutMessage);
+            await Task.Delay(10);
+        }
     }
 }
