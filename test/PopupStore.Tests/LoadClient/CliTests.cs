@@ -98,7 +98,7 @@ public sealed class CliTests
     [Fact]
     public async Task A_connection_string_without_an_endpoint_is_one_line_and_exit_3()
     {
-        var (code, _, error) = await InvokeAsync("sale", "status", "--redis", ",password=test");
+        var (code, _, error) = await InvokeAsync("sale", "status", "--redis", ",password=test-only-password");
 
         Assert.Equal(ExitCodes.Unavailable, code);
         var line = Assert.Single(error.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries));
