@@ -78,6 +78,8 @@ public sealed class InvariantCheckerTests(RedisFixture redis) : IClassFixture<Re
         Assert.Equal("6 outcomes; 0 orders answered more than once; 6 written, 0 without an outcome", report.Results[3].Detail);
         Assert.Equal("sale:answered 6: 0 orders missing or with another outcome, 0 without an outcome entry; sale:counts agree", report.Results[4].Detail);
         Assert.Equal("XLEN queue:orders = 0; pending in group popup = 0", report.Results[5].Detail);
+        Assert.StartsWith("ok   stock never below zero: product = 0;", report.ToString(), StringComparison.Ordinal);
+        Assert.Equal(6, report.ToString().Split(Environment.NewLine).Count(l => l.StartsWith("ok   ", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -173,7 +175,9 @@ public sealed class InvariantCheckerTests(RedisFixture redis) : IClassFixture<Re
 
         // sale:buyers holds one entry per customer, so it now counts one less than queue:complete too.
         AssertFailsExactly(report, Customers, Units);
-        Assert.StartsWith("3 distinct buyers; 1 customers completed more than once", report.Failures.Single(f => f.Name == Customers).Detail, StringComparison.Ordinal);
+        Assert.Equal(
+            "3 distinct buyers; 1 customers completed more than once; sale:buyers: 0 buyers missing or naming another order, 0 customers without a sale",
+            report.Failures.Single(f => f.Name == Customers).Detail);
     }
 
     [Fact]
@@ -290,6 +294,20 @@ public sealed class InvariantCheckerTests(RedisFixture redis) : IClassFixture<Re
         await Db.HashDeleteAsync(RedisKeys.Answered, "o5");
 
         AssertFailsExactly(await CheckAsync(), Bookkeeping);
+    }
+
+    [Fact]
+    public async Task Every_wrong_counter_is_named()
+    {
+        await HonestSaleAsync();
+        await Db.HashIncrementAsync(RedisKeys.Counts, "completed");
+        await Db.HashDecrementAsync(RedisKeys.Counts, "rejected:duplicate");
+
+        var report = await CheckAsync();
+
+        AssertFailsExactly(report, Bookkeeping);
+        Assert.EndsWith("sale:counts completed 4 != 3, rejected:duplicate 0 != 1", report.Failures.Single().Detail, StringComparison.Ordinal);
+        Assert.Contains("FAIL sale:answered and sale:counts match the outcomes: ", report.ToString(), StringComparison.Ordinal);
     }
 
     [Theory]

@@ -110,6 +110,55 @@ public sealed class CompletionBatcherTests(RedisFixture redis) : IClassFixture<R
         await SaleAssertions.AssertInvariantsAsync(redis.Redis);
     }
 
+    [Fact]
+    public async Task A_call_carries_at_most_max_batch_orders_and_no_more_calls_run_than_allowed()
+    {
+        await new SaleStore(redis.Redis).StartAsync(10, TimeSpan.FromMinutes(1), force: false);
+        await using var connection = await redis.Server.ConnectAsync();
+        await using var batcher = new CompletionBatcher(connection, maxBatch: 2, callsInFlight: 1);
+        await redis.Database.ExecuteAsync("CONFIG", "RESETSTAT");
+
+        Task<OrderOutcome>[] calls;
+        long outstandingWhileFrozen;
+        redis.Server.Pause();
+        try
+        {
+            var first = batcher.CompleteAsync(new OrderRequest("b0", "c0", string.Empty, "1-0"));
+            await WaitUntilAsync(() => connection.GetCounters().TotalOutstanding >= 1, "the first call was never sent");
+            calls = [first, .. Enumerable.Range(1, 3).Select(i => batcher.CompleteAsync(new OrderRequest($"b{i}", $"c{i}", string.Empty, $"1-{i}")))];
+
+            // The one slot is taken: the three queued orders must not go out before the first call returns.
+            await Task.Delay(300);
+            outstandingWhileFrozen = connection.GetCounters().TotalOutstanding;
+        }
+        finally
+        {
+            redis.Server.Resume();
+        }
+
+        Assert.All(await Task.WhenAll(calls).WaitAsync(TimeSpan.FromSeconds(10)), o => Assert.Equal(new OrderOutcome(OrderResult.Complete, true), o));
+        Assert.Equal(1, outstandingWhileFrozen);
+
+        // [b0], then [b1, b2] (a full batch), then [b3]: three script calls.
+        Assert.Equal(3, await EvalShaCallsAsync());
+    }
+
+    [Fact]
+    public async Task An_order_after_disposal_is_refused()
+    {
+        var batcher = new CompletionBatcher(redis.Redis);
+        await batcher.DisposeAsync();
+
+        Assert.Throws<ObjectDisposedException>(() => { _ = batcher.CompleteAsync(new OrderRequest("late", "c", string.Empty, "1-1")); });
+    }
+
+    private async Task<long> EvalShaCallsAsync()
+    {
+        var info = (string)(await redis.Database.ExecuteAsync("INFO", "commandstats"))!;
+        var line = info.Split('\n').Single(l => l.StartsWith("cmdstat_evalsha:", StringComparison.Ordinal));
+        return long.Parse(line.Split("calls=")[1].Split(',')[0], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition, string timeoutMessage)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
