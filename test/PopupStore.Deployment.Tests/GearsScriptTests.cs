@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace PopupStore.Deployment.Tests;
 
 /// <summary>

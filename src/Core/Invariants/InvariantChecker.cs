@@ -1,3 +1,4 @@
+using System.Globalization;
 using PopupStore.Core.Orders;
 using PopupStore.Core.Outcomes;
 using PopupStore.Core.Redis;
@@ -9,36 +10,109 @@ namespace PopupStore.Core.Invariants;
 /// Checks the invariants of DESIGN.md from what Redis holds. Tests run it after every sale scenario,
 /// and the LoadClient prints it in its report.
 /// </summary>
+/// <remarks>
+/// A final value alone can hide a violation (an oversold sale whose <c>product</c> was put back reads 0
+/// at the end), so the stock is also judged from the history: <c>queue:complete</c> keeps every sale in
+/// order, and the k-th sale left <c>units - k</c> units. The guard hashes and counters the completion
+/// script keeps next to the streams must tell the same story as the streams.
+/// </remarks>
 public sealed class InvariantChecker(IConnectionMultiplexer redis)
 {
+    public const string StockNeverBelowZero = "stock never below zero";
+    public const string UnitsMatchCompleted = "units - product = completed orders";
+    public const string OneUnitPerCustomer = "one unit per customer";
+    public const string ExactlyOneOutcome = "exactly one outcome per order";
+    public const string BookkeepingAgrees = "sale:answered and sale:counts match the outcomes";
+    public const string Drained = "queue:orders drained, nothing pending";
+
     /// <param name="writtenOrderIds">Order ids a run wrote: each must have exactly one outcome.</param>
     /// <param name="expectDrained">After the load stopped: queue:orders empty and nothing pending.</param>
     public async Task<InvariantReport> CheckAsync(IReadOnlyCollection<string>? writtenOrderIds = null, bool expectDrained = true)
     {
         var db = redis.GetDatabase();
-        var results = new List<InvariantResult>();
-
-        var units = (long?)await db.HashGetAsync(RedisKeys.Sale, "units");
-        var productValue = await db.StringGetAsync(RedisKeys.Product);
-        var product = productValue.IsNull ? (long?)null : (long)productValue;
-        var buyers = await db.HashLengthAsync(RedisKeys.Buyers);
+        var units = ParseLong(await db.HashGetAsync(RedisKeys.Sale, "units"));
+        var product = ParseLong(await db.StringGetAsync(RedisKeys.Product));
+        var buyers = await ReadHashAsync(db, RedisKeys.Buyers);
+        var answered = await ReadHashAsync(db, RedisKeys.Answered);
+        var counts = await ReadHashAsync(db, RedisKeys.Counts);
         var answers = await new OutcomeReader(redis).ReadAllAsync();
         var completed = answers.Where(a => a.Result == OrderResult.Complete).ToList();
 
-        results.Add(new("stock never below zero", product is null or >= 0, $"product = {Show(product)}"));
+        List<InvariantResult> results =
+        [
+            CheckStock(units, product, completed),
+            CheckUnits(units, product, completed.Count, buyers.Count),
+            CheckCustomers(completed, buyers),
+            CheckOutcomes(answers, writtenOrderIds),
+            CheckBookkeeping(answers, answered, counts),
+        ];
+
+        if (expectDrained)
+        {
+            var waiting = await db.StreamLengthAsync(RedisKeys.Orders);
+            var pending = await new OrderQueue(redis).PendingCountAsync();
+            results.Add(new(
+                Drained,
+                waiting == 0 && pending == 0,
+                $"XLEN queue:orders = {waiting}; pending in group {RedisKeys.ConsumerGroup} = {pending}"));
+        }
+
+        return new InvariantReport(results);
+    }
+
+    private static InvariantResult CheckStock(long? units, long? product, List<AnsweredOrder> completed)
+    {
+        var detail = $"product = {Show(product)}";
+        if (units is not { } total)
+        {
+            return new(StockNeverBelowZero, false, detail + "; no sale (sale.units missing), so no stock to judge");
+        }
+
+        if (product is null)
+        {
+            return new(StockNeverBelowZero, false, detail + $"; units {total}: the stock key is gone");
+        }
+
+        // The (units + 1)-th sale is the moment the stock went below zero, whatever product reads now.
+        var lowest = total - completed.Count;
+        detail += $"; lowest from queue:complete = units {total} - {completed.Count} sales = {lowest}";
+        if (lowest < 0)
+        {
+            var first = completed[(int)Math.Clamp(total, 0, completed.Count - 1)];
+            detail += $" (below zero from entry {first.OutcomeEntryId}, order {first.OrderId})";
+        }
+
+        return new(StockNeverBelowZero, product >= 0 && lowest >= 0, detail);
+    }
+
+    private static InvariantResult CheckUnits(long? units, long? product, int completed, int buyers)
+    {
         var sold = units is { } u && product is { } p ? u - p : (long?)null;
-        results.Add(new(
-            "units - product = completed orders",
-            sold == completed.Count && buyers == completed.Count,
-            $"units {Show(units)} - product {Show(product)} = {Show(sold)}; queue:complete {completed.Count}; sale:buyers {buyers}"));
+        return new(
+            UnitsMatchCompleted,
+            sold == completed && buyers == completed,
+            $"units {Show(units)} - product {Show(product)} = {Show(sold)}; queue:complete {completed}; sale:buyers {buyers}");
+    }
 
-        var repeatedCustomers = completed.GroupBy(a => a.CustomerId).Count(g => g.Count() > 1);
-        results.Add(new(
-            "one unit per customer",
-            repeatedCustomers == 0,
-            $"{completed.Select(a => a.CustomerId).Distinct().Count()} distinct buyers; {repeatedCustomers} customers completed more than once"));
+    private static InvariantResult CheckCustomers(List<AnsweredOrder> completed, Dictionary<string, string> buyers)
+    {
+        var byCustomer = completed.GroupBy(a => a.CustomerId, StringComparer.Ordinal).ToList();
+        var repeated = byCustomer.Count(g => g.Count() > 1);
 
-        var answeredTwice = answers.GroupBy(a => a.OrderId).Count(g => g.Count() > 1);
+        // sale:buyers is the durable guard: it must name, for each buyer, the order that bought.
+        var guardMissing = byCustomer.Count(g => !buyers.TryGetValue(g.Key, out var order) || g.All(a => a.OrderId != order));
+        var customers = byCustomer.Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
+        var guardExtra = buyers.Keys.Count(customer => !customers.Contains(customer));
+        return new(
+            OneUnitPerCustomer,
+            repeated == 0 && guardMissing == 0 && guardExtra == 0,
+            $"{byCustomer.Count} distinct buyers; {repeated} customers completed more than once; " +
+            $"sale:buyers: {guardMissing} buyers missing or naming another order, {guardExtra} customers without a sale");
+    }
+
+    private static InvariantResult CheckOutcomes(List<AnsweredOrder> answers, IReadOnlyCollection<string>? writtenOrderIds)
+    {
+        var answeredTwice = answers.GroupBy(a => a.OrderId, StringComparer.Ordinal).Count(g => g.Count() > 1);
         var detail = $"{answers.Count} outcomes; {answeredTwice} orders answered more than once";
         var passed = answeredTwice == 0;
         if (writtenOrderIds is not null)
@@ -49,20 +123,57 @@ public sealed class InvariantChecker(IConnectionMultiplexer redis)
             passed &= unanswered == 0;
         }
 
-        results.Add(new("exactly one outcome per order", passed, detail));
-
-        if (expectDrained)
-        {
-            var waiting = await db.StreamLengthAsync(RedisKeys.Orders);
-            var pending = await new OrderQueue(redis).PendingCountAsync();
-            results.Add(new(
-                "queue:orders drained, nothing pending",
-                waiting == 0 && pending == 0,
-                $"XLEN queue:orders = {waiting}; pending in group {RedisKeys.ConsumerGroup} = {pending}"));
-        }
-
-        return new InvariantReport(results);
+        return new(ExactlyOneOutcome, passed, detail);
     }
 
-    private static string Show(long? value) => value?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(missing)";
+    private static InvariantResult CheckBookkeeping(
+        List<AnsweredOrder> answers, Dictionary<string, string> answered, Dictionary<string, string> counts)
+    {
+        // Each order's first outcome is the one its caller got; sale:answered must hold exactly that.
+        var firstOutcome = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var answer in answers)
+        {
+            firstOutcome.TryAdd(answer.OrderId, answer.Result.ToWire());
+        }
+
+        var disagreeing = firstOutcome.Count(o => !answered.TryGetValue(o.Key, out var stored) || stored != o.Value);
+        var withoutOutcome = answered.Keys.Count(order => !firstOutcome.ContainsKey(order));
+
+        // Counters are bumped once per outcome written, so they count stream entries, not orders.
+        var wrongCounters = new List<string>();
+        foreach (var result in OrderResults.All)
+        {
+            var field = result == OrderResult.Complete ? "completed" : "rejected:" + result.ToWire();
+            var inStreams = answers.Count(a => a.Result == result);
+            var counted = ParseLong(counts.GetValueOrDefault(field)) ?? 0;
+            if (counted != inStreams)
+            {
+                wrongCounters.Add($"{field} {counted} != {inStreams}");
+            }
+        }
+
+        return new(
+            BookkeepingAgrees,
+            disagreeing == 0 && withoutOutcome == 0 && wrongCounters.Count == 0,
+            $"sale:answered {answered.Count}: {disagreeing} orders missing or with another outcome, {withoutOutcome} without an outcome entry; " +
+            $"sale:counts {(wrongCounters.Count == 0 ? "agree" : string.Join(", ", wrongCounters))}");
+    }
+
+    private static async Task<Dictionary<string, string>> ReadHashAsync(IDatabase db, RedisKey key)
+    {
+        // HSCAN in pages: a sale's guard hashes hold an entry per buyer or order, too many for one HGETALL.
+        var entries = new Dictionary<string, string>(StringComparer.Ordinal);
+        await foreach (var entry in db.HashScanAsync(key, pageSize: 5000))
+        {
+            entries[entry.Name!] = entry.Value!;
+        }
+
+        return entries;
+    }
+
+    /// <summary>An integer value, or null when the key is missing or holds something else.</summary>
+    private static long? ParseLong(string? value) =>
+        value is null ? null : long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed) ? parsed : null;
+
+    private static string Show(long? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "(missing)";
 }

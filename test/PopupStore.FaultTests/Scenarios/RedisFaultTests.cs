@@ -19,10 +19,19 @@ public sealed class RedisFaultTests(RedisFaultTests.Fixture fixture, ITestOutput
     /// <summary>Redis documents up to 2 s of writes lost with everysec in the worst case (a stalled fsync).</summary>
     public static readonly TimeSpan EverysecLossWindow = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// What this can tell: a redis-server process killed mid-sale and started again from its AOF gives
+    /// back every acknowledged order and every outcome anyone saw (outside everysec's documented window),
+    /// and the silos carry on without a restart. What it cannot tell: always from everysec. kill -9 ends
+    /// the process, not the machine, so the page cache keeps every AOF write() whatever the fsync policy;
+    /// only a power loss would show the difference, and none is simulated here. The policy is set for
+    /// each case so the restart path runs under both. <see cref="AofLossControlTests"/> shows the same
+    /// loss measure does see a loss when the AOF is gone.
+    /// </summary>
     [Theory]
     [InlineData("everysec")]
     [InlineData("always")]
-    public async Task Redis_killed_and_restarted_mid_sale_with_AOF_loses_nothing_it_must_keep(string appendFsync)
+    public async Task Redis_process_killed_mid_sale_restarts_from_its_AOF_without_losing_what_it_acknowledged(string appendFsync)
     {
         var cluster = fixture.Cluster;
         var db = cluster.Database;
@@ -51,13 +60,12 @@ public sealed class RedisFaultTests(RedisFaultTests.Fixture fixture, ITestOutput
         await Invariants.AssertAllAsync(cluster.Connection, null, output, cluster.SiloLogs());
 
         var outcomes = await Invariants.OutcomesAsync(cluster.Connection);
-        var lostOrders = feed.Acknowledged.Where(o => !outcomes.ContainsKey(o.Key)).ToList();
-        var changedOutcomes = seenBefore.Where(s => !outcomes.TryGetValue(s.Key, out var now) || now[0].Result != s.Value.Result).ToList();
+        var loss = AofLoss.Measure(feed.Acknowledged, seenBefore, outcomes, new HashSet<string>());
+        var (lostOrders, changedOutcomes) = (loss.LostOrders, loss.ChangedOutcomes);
         var failedAnswered = feed.Failed.Count(outcomes.ContainsKey);
         output.WriteLine(
-            $"acknowledged orders {feed.Acknowledged.Count}, without an outcome (lost by Redis) {lostOrders.Count}; " +
-            $"writes that failed during the restart {feed.Failed.Count} (of which Redis had taken and answered {failedAnswered}); " +
-            $"outcomes seen before the crash that were lost or changed {changedOutcomes.Count}");
+            $"acknowledged orders {feed.Acknowledged.Count}; {loss}; " +
+            $"writes that failed during the restart {feed.Failed.Count} (of which Redis had taken and answered {failedAnswered})");
 
         if (appendFsync == "always")
         {

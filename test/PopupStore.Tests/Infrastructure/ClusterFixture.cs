@@ -62,16 +62,22 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>Deletes the sale and its outcomes (never the membership keys the silos live on).</summary>
     public Task ResetSaleAsync() => Sales.ResetAsync();
 
+    /// <summary>Waits until queue:orders is empty with nothing pending; throws a <see cref="TimeoutException"/> otherwise.</summary>
     public async Task WaitUntilDrainedAsync(TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
+        while (true)
         {
             var waiting = await Database.StreamLengthAsync(RedisKeys.Orders);
             var pending = await new Core.Orders.OrderQueue(Redis).PendingCountAsync();
             if (waiting == 0 && pending == 0)
             {
                 return;
+            }
+
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new TimeoutException($"queue:orders not drained within {timeout}: {waiting} entries, {pending} pending");
             }
 
             await Task.Delay(100);

@@ -111,14 +111,19 @@ public sealed class BuyerProfileTests
     }
 
     [Fact]
-    public void The_same_seed_makes_the_same_crowd()
+    public void A_plan_depends_only_on_the_random_it_is_given()
     {
+        // No hidden Random.Shared in a profile: equal randoms give equal plans, another seed another plan.
+        // That --seed reaches the profile through BuyerCrowd is BuyerCrowdTests' part.
         var settings = Settings(buyers: 500, duplicates: 0.3, think: "0..1000");
+        static List<(int, TimeSpan)> Shape(IReadOnlyList<BuyerPlan> plans) => [.. plans.Select(p => (p.Orders.Count, p.Orders[0].At))];
 
-        var first = Plan(new FlashProfile(), settings);
-        var second = Plan(new FlashProfile(), settings);
+        var first = Shape(new FlashProfile().Plan(settings, new Random(7)));
+        var second = Shape(new FlashProfile().Plan(settings, new Random(7)));
+        var other = Shape(new FlashProfile().Plan(settings, new Random(8)));
 
-        Assert.Equal(first.Select(p => (p.Orders.Count, p.Orders[0].At)), second.Select(p => (p.Orders.Count, p.Orders[0].At)));
+        Assert.Equal(first, second);
+        Assert.NotEqual(first, other);
     }
 
     [Fact]

@@ -65,12 +65,18 @@ public sealed class CliRedisTests(RedisFixture redis) : IClassFixture<RedisFixtu
     {
         var at = redis.Server.ConnectionString;
         await CliTests.InvokeAsync("sale", "start", "--units", "300", "--duration", "10m", "--redis", at);
-        using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(700));
+        using var stop = new CancellationTokenSource();
+        var output = new LineWriter();
+        var error = new StringWriter();
 
-        var (code, output, error) = await CliTests.InvokeAsync(stop.Token, "sale", "status", "--watch", "--redis", at);
+        // Stopped once the first refresh is out, however long connecting took on a busy machine.
+        var watching = PopupStoreCli.InvokeAsync(PopupStoreCli.CreateRoot(), ["sale", "status", "--watch", "--redis", at], output, error, stop.Token);
+        await output.WaitForLinesAsync(1, TimeSpan.FromSeconds(30));
+        await stop.CancelAsync();
+        var code = await watching.WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.Equal((ExitCodes.Ok, string.Empty), (code, error));
-        var lines = output.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal((ExitCodes.Ok, string.Empty), (code, error.ToString()));
+        var lines = output.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, lines.Length); // the first refresh, and the last one when stopped
         Assert.All(lines, line => Assert.Matches(
             @"^\[ +\d+\.\ds\] open \d+:\d\d left \| available 300/300 \| sold 0 \(0\.0/s\) \| rejected 0 \(0\.0/s\): duplicate 0, sold-out 0, closed 0, invalid 0 \| customers ordering 0 \| orders in queue 0 \(0 pending\)$",

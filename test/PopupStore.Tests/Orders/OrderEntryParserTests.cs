@@ -112,4 +112,38 @@ public sealed class OrderEntryParserTests
 
         Assert.Equal("c1", request.CustomerId);
     }
+
+    [Fact]
+    public void With_several_problems_the_order_ids_is_named_first_then_the_customers()
+    {
+        Assert.Equal("empty order id", OrderEntryParser.Parse(Entry(("id", ""), ("customer", ""), ("ticket", "bad"))).InvalidReason);
+        Assert.Equal("empty customer id", OrderEntryParser.Parse(Entry(("id", "o1"), ("customer", ""), ("ticket", "bad"))).InvalidReason);
+    }
+
+    [Fact]
+    public void An_invalid_order_keeps_a_good_ticket_so_the_customer_still_leaves_the_queue()
+    {
+        var request = OrderEntryParser.Parse(Entry(("id", "o1"), ("ticket", "1700000000000-5")));
+
+        Assert.Equal(new OrderRequest("o1", string.Empty, "1700000000000-5", "1700000000000-0", "missing customer id"), request);
+    }
+
+    [Fact]
+    public void A_malformed_ticket_is_dropped_from_the_invalid_request()
+    {
+        var request = OrderEntryParser.Parse(Entry(("id", "o1"), ("customer", "c1"), ("ticket", "not-a-ticket")));
+
+        Assert.Equal(new OrderRequest("o1", "c1", string.Empty, "1700000000000-0", "malformed ticket"), request);
+    }
+
+    [Fact]
+    public void An_id_of_exactly_the_limit_is_valid_and_one_byte_more_is_not()
+    {
+        var longest = new string('x', OrderEntryParser.MaxIdBytes);
+
+        Assert.True(OrderEntryParser.Parse(Entry(("id", longest), ("customer", "c1"))).IsValid);
+        Assert.Equal(
+            $"order id longer than {OrderEntryParser.MaxIdBytes} bytes",
+            OrderEntryParser.Parse(Entry(("id", longest + "x"), ("customer", "c1"))).InvalidReason);
+    }
 }

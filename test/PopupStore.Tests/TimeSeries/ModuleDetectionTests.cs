@@ -114,7 +114,7 @@ public sealed class ModuleDetectionTests(RedisFixture redis) : IClassFixture<Red
     public async Task An_acl_that_refuses_module_list_reads_as_unknown_and_is_logged()
     {
         const string user = "limited";
-        const string password = "limited-test-secret";
+        var password = Guid.NewGuid().ToString("N");
         await redis.Database.ExecuteAsync("ACL", "SETUSER", user, "on", $">{password}", "resetkeys", "~*", "-@all", "+ping", "+info", "+client|setname", "+echo", "+role", "+select");
         try
         {

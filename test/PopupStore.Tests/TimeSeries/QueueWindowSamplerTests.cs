@@ -104,24 +104,31 @@ public sealed class QueueWindowSamplerTests
     }
 
     [Fact]
-    public void Two_samplers_that_see_the_same_windows_write_the_same_points()
+    public void A_duplicate_activation_started_later_rewrites_the_first_writers_points_with_equal_values()
     {
-        // A duplicate activation reads the same windows from Redis; with explicit timestamps and
-        // ON_DUPLICATE LAST its writes replace the first writer's points instead of adding to them.
-        var first = new QueueWindowSampler();
-        var second = new QueueWindowSampler();
+        // A duplicate writer grain (a second activation during a membership change) starts while the
+        // first one has been writing for a while: its first window writes lengths only, and every point
+        // it writes lands on a point the first writer wrote (same key, same timestamp) with the same
+        // value, so ON_DUPLICATE LAST leaves the series as one writer would have.
         var snapshots = new[]
         {
-            Snapshot(200_000, Counted(Complete, 10, 10)),
-            Snapshot(205_000, Counted(Complete, 40, 41, afterEnd: 1)),
-            Snapshot(210_000, Counted(Complete, 41, 41)),
+            Snapshot(200_000, Counted(Complete, 10, 10), Counted(Orders, 3, 30)),
+            Snapshot(205_000, Counted(Complete, 40, 41, afterEnd: 1), Counted(Orders, 5, 90, afterEnd: 2)),
+            Snapshot(210_000, Counted(Complete, 41, 41), Counted(Orders, 0, 95)),
+            Snapshot(215_000, Counted(Complete, 60, 60), Counted(Orders, 9, 130, afterEnd: 4)),
         };
+        var first = new QueueWindowSampler();
+        var late = new QueueWindowSampler();
 
-        var a = snapshots.SelectMany(first.Sample).ToList();
-        var b = snapshots.SelectMany(second.Sample).ToList();
+        var written = snapshots.SelectMany(first.Sample).ToList();
+        var rewritten = snapshots.Skip(2).SelectMany(late.Sample).ToList();
 
-        Assert.Equal(a, b);
-        Assert.Equal(a.Count, a.Select(s => (s.Key, s.Timestamp)).Distinct().Count());
+        var byPoint = written.ToDictionary(s => (s.Key, s.Timestamp));
+        Assert.Equal(written.Count, byPoint.Count);   // one point per key and window
+        Assert.All(rewritten, s => Assert.Equal(byPoint[(s.Key, s.Timestamp)], s));
+        Assert.DoesNotContain(rewritten, s => s.Timestamp == 210_000 && s.Key.StartsWith("ts:enqueue:", StringComparison.Ordinal));
+        Assert.Contains(rewritten, s => s.Timestamp == 215_000 && s.Key == "ts:enqueue:queue:complete" && s.Value == 19);
+        Assert.Contains(rewritten, s => s.Timestamp == 215_000 && s.Key == "ts:enqueue:queue:orders" && s.Value == 31);
     }
 
     [Fact]

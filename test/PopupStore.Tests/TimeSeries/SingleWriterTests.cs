@@ -18,15 +18,21 @@ public sealed class SingleWriterTests(ClusterFixture cluster) : IAsyncLifetime
 
     public Task DisposeAsync() => cluster.ResetSaleAsync();
 
-    private static async Task<IReadOnlyList<RecordingSeriesSink.Write>> WaitForWindowsAsync(Func<IReadOnlyList<RecordingSeriesSink.Write>, bool> done)
+    private static async Task<IReadOnlyList<RecordingSeriesSink.Write>> WaitForWindowsAsync(Func<IReadOnlyList<RecordingSeriesSink.Write>, bool> done, string waitingFor)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        var timeout = TimeSpan.FromSeconds(30);
+        var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
             var writes = RecordingSeriesSink.Recorded;
-            if (done(writes) || DateTime.UtcNow > deadline)
+            if (done(writes))
             {
                 return writes;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"no {waitingFor} within {timeout}: {writes.Count} writes recorded");
             }
 
             await Task.Delay(100);
@@ -37,8 +43,7 @@ public sealed class SingleWriterTests(ClusterFixture cluster) : IAsyncLifetime
     public async Task Exactly_one_activation_writes_each_window_and_counts_what_was_added()
     {
         RecordingSeriesSink.Clear();
-        var start = await WaitForWindowsAsync(w => w.Count >= 1);
-        Assert.NotEmpty(start);   // the writer is running (it was started by the silos' keepers)
+        var start = await WaitForWindowsAsync(w => w.Count >= 1, "window written (the silos' keepers start the writer)");
         var firstWindow = start[0].Samples[0].Timestamp;
 
         // 7 outcomes arrive in one burst; no poller reads queue:complete, and ResetSaleAsync clears it after.
@@ -49,7 +54,7 @@ public sealed class SingleWriterTests(ClusterFixture cluster) : IAsyncLifetime
 
         var afterAdds = await cluster.Database.StreamRangeAsync(RedisKeys.Complete, count: 1, messageOrder: Order.Descending);
         var lastAddMs = long.Parse(((string)afterAdds[0].Id!).Split('-')[0], System.Globalization.CultureInfo.InvariantCulture);
-        var writes = await WaitForWindowsAsync(w => w.Count > 0 && w[^1].Samples[0].Timestamp >= lastAddMs + (2 * WindowMs));
+        var writes = await WaitForWindowsAsync(w => w.Count > 0 && w[^1].Samples[0].Timestamp >= lastAddMs + (2 * WindowMs), "window two windows after the adds");
 
         var byWindow = writes.GroupBy(w => w.Samples[0].Timestamp).ToList();
         Assert.True(byWindow.Count >= 3, $"only {byWindow.Count} windows written");
