@@ -92,7 +92,7 @@ class RegistrarTests(unittest.TestCase):
         self.assertIsNone(self.gears.call('GET', LOCK_KEY))
 
     def test_wrong_password_fails_and_registers_nothing(self):
-        code, output = self.stack.run_registrar(password='not-the-password')
+        code, output = self.stack.run_registrar(password='test-only-wrong-password')
         self.assertNotEqual(0, code, output)
         self.assertIn("refused user 'gears'", output)
         self.assertEqual([], registrations(self.gears))

@@ -40,8 +40,7 @@ public sealed partial class NoSecretsTests
     /// </summary>
     private static readonly HashSet<(string File, string Value)> KnownNonSecrets =
     [
-        ("gears/tests/test_register.py", "nope"),       // a wrong password sent to see the refusal
-        ("gears/tests/test_register.py", "PASSWORD"),   // password=PASSWORD: a keyword argument defaulting to the test's constant
+        ("gears/tests/real_redis.py", "PASSWORD"),      // password=PASSWORD, REDIS_PASSWORD=PASSWORD: the test's own generated-for-the-run constant
     ];
 
     [Theory]
