@@ -32,7 +32,7 @@ public sealed class RedisConnectorTests
         await using var server = await RedisProcess.StartAsync(password: Guid.NewGuid().ToString("N"));
 
         var error = await Assert.ThrowsAsync<RedisSetupException>(() =>
-            RedisConnector.ConnectAsync(server.WithCredentials(null, "not-" + Guid.NewGuid().ToString("N")), TimeSpan.FromSeconds(2)));
+            RedisConnector.ConnectAsync(server.WithCredentials(null, "not-" + Guid.NewGuid().ToString("N")), TimeSpan.FromSeconds(15)));
 
         Assert.Equal(
             $"Redis at 127.0.0.1:{server.Port} refused the credentials (wrong user or password in the connection string).",
