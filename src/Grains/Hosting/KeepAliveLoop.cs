@@ -15,8 +15,11 @@ public static class KeepAliveLoop
             {
                 await ping();
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
+                // Everything but the silo's own stop is a failure to retry, cancellations included: a grain
+                // call whose message expired before placement (a loaded or failing-over cluster) throws
+                // OperationCanceledException, and a background service that lets it escape stops the host.
                 onFailure(ex);
             }
         }
