@@ -44,9 +44,11 @@ public sealed class BuyerCrowd(IConnectionMultiplexer redis, LoadSettings settin
         var clock = Stopwatch.StartNew();
         foreach (var plan in plans)
         {
-            if (plan.ArriveAt > clock.Elapsed)
+            // Read the clock once: read twice, the wait could turn negative in between.
+            var wait = plan.ArriveAt - clock.Elapsed;
+            if (wait > TimeSpan.Zero)
             {
-                await Task.Delay(plan.ArriveAt - clock.Elapsed, cancellation);
+                await Task.Delay(wait, cancellation);
             }
 
             await inFlight.WaitAsync(cancellation);
