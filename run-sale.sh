@@ -53,17 +53,10 @@ CLIENT="$ROOT/src/LoadClient/bin/$CONFIG/net10.0/PopupStore.LoadClient.dll"
 HEALTH=()
 STOREFRONTS=()
 for i in $(seq 0 $((SILOS - 1))); do
-  http="$(free_port)"
-  (
-    cd "$SILO_DIR"
-    export Orleans__Endpoints__SiloPort="$(free_port)" Orleans__Endpoints__GatewayPort="$(free_port)"
-    export Orleans__Endpoints__AdvertisedIPAddress=127.0.0.1 ASPNETCORE_URLS="http://127.0.0.1:$http"
-    exec dotnet PopupStore.Silo.dll
-  ) >"$WORK/silo-$i.log" 2>&1 &
-  PIDS+=($!)
-  HEALTH+=("http://127.0.0.1:$http/health")
-  STOREFRONTS+=("http://127.0.0.1:$http/")
-  say "silo $i starting (http $http, log $WORK/silo-$i.log)"
+  start_loopback_silo "$WORK/silo-$i.log"
+  HEALTH+=("http://127.0.0.1:$SILO_HTTP/health")
+  STOREFRONTS+=("http://127.0.0.1:$SILO_HTTP/")
+  say "silo $i starting (http $SILO_HTTP, log $WORK/silo-$i.log)"
 done
 
 say "waiting for $SILOS healthy silos"

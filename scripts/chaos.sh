@@ -6,7 +6,7 @@
 # Stops everything it started on exit and on Ctrl-C.
 #
 # Settings: UNITS (5000), BUYERS (20000), RATE (arrivals/s, 4000), KILL_AFTER (s, 3),
-#           CLAIM_IDLE (ClaimIdleTime, 00:00:02), SILOS (3)
+#           CLAIM_IDLE (ClaimIdleTime, 00:00:02), RESPONSE_TIMEOUT (grain call timeout, 00:00:01), SILOS (3)
 set -euo pipefail
 
 UNITS="${UNITS:-5000}"
@@ -14,6 +14,8 @@ BUYERS="${BUYERS:-20000}"
 RATE="${RATE:-4000}"
 KILL_AFTER="${KILL_AFTER:-3}"
 CLAIM_IDLE="${CLAIM_IDLE:-00:00:02}"
+# A silo refuses a ClaimIdleTime not longer than the grain call timeout + RetryDelay + MaxTickDuration.
+RESPONSE_TIMEOUT="${RESPONSE_TIMEOUT:-00:00:01}"
 SILOS="${SILOS:-3}"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SCRIPT_NAME=chaos
@@ -50,19 +52,11 @@ SILO_PIDS=()
 SILO_PORTS=()
 HEALTH=()
 for i in $(seq 0 $((SILOS - 1))); do
-  http="$(free_port)" siloport="$(free_port)" gateway="$(free_port)"
-  (
-    cd "$SILO_DIR"
-    export Orleans__Endpoints__SiloPort="$siloport" Orleans__Endpoints__GatewayPort="$gateway"
-    export Orleans__Endpoints__AdvertisedIPAddress=127.0.0.1 ASPNETCORE_URLS="http://127.0.0.1:$http"
-    export Processing__ClaimIdleTime="$CLAIM_IDLE"
-    exec dotnet PopupStore.Silo.dll
-  ) >"$WORK/silo-$i.log" 2>&1 &
-  PIDS+=($!)
-  SILO_PIDS+=($!)
-  SILO_PORTS+=("$siloport")
-  HEALTH+=("http://127.0.0.1:$http/health")
-  say "silo $i starting (silo port $siloport, http $http, log $WORK/silo-$i.log)"
+  start_loopback_silo "$WORK/silo-$i.log" Processing__ClaimIdleTime="$CLAIM_IDLE" Orleans__Messaging__ResponseTimeout="$RESPONSE_TIMEOUT"
+  SILO_PIDS+=("$SILO_PID")
+  SILO_PORTS+=("$SILO_PORT")
+  HEALTH+=("http://127.0.0.1:$SILO_HTTP/health")
+  say "silo $i starting (silo port $SILO_PORT, http $SILO_HTTP, log $WORK/silo-$i.log)"
 done
 
 for url in "${HEALTH[@]}"; do

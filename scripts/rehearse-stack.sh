@@ -108,18 +108,9 @@ mapfile -t SILO_ENV < <("${HELPER[@]}" env silo "127.0.0.1:$REDIS_PORT" "$PASSWO
 SILO_DIR="$ROOT/src/Silo/bin/$CONFIG/net10.0"
 HEALTH=() TARGETS=()
 for i in 0 1 2; do
-  http="$(free_port)"
-  (
-    cd "$SILO_DIR"
-    for pair in "${SILO_ENV[@]}"; do export "${pair?}"; done
-    # what differs on loopback: one address for all three, so distinct ports
-    export Orleans__Endpoints__SiloPort="$(free_port)" Orleans__Endpoints__GatewayPort="$(free_port)"
-    export Orleans__Endpoints__AdvertisedIPAddress=127.0.0.1 ASPNETCORE_URLS="http://127.0.0.1:$http"
-    exec dotnet PopupStore.Silo.dll
-  ) >"$WORK/silo-$i.log" 2>&1 &
-  PIDS+=($!)
-  HEALTH+=("http://127.0.0.1:$http/health")
-  TARGETS+=("127.0.0.1:$http")
+  start_loopback_silo "$WORK/silo-$i.log" "${SILO_ENV[@]}"
+  HEALTH+=("http://127.0.0.1:$SILO_HTTP/health")
+  TARGETS+=("127.0.0.1:$SILO_HTTP")
 done
 for url in "${HEALTH[@]}"; do
   for attempt in $(seq 1 180); do

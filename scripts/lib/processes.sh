@@ -1,5 +1,6 @@
-# Shared by run-sale.sh, bench.sh and scripts/chaos.sh (sourced, not run): a log prefix, a free
-# loopback port, and stopping every process the script started, on exit and on Ctrl-C.
+# Shared by run-sale.sh, bench.sh, scripts/chaos.sh and scripts/rehearse-stack.sh (sourced, not run): a log
+# prefix, a free loopback port, a silo process on loopback, and stopping every process the script started,
+# on exit and on Ctrl-C.
 # The sourcing script sets SCRIPT_NAME before sourcing and appends its background pids to PIDS.
 
 PIDS=()
@@ -30,4 +31,25 @@ free_port() {
   done
   echo "no free port found" >&2
   return 1
+}
+
+# Starts one silo from $SILO_DIR on loopback with ports of its own, output to the log file $1; further
+# arguments are NAME=value settings exported before its own. Appends its pid to PIDS and leaves its
+# ports in SILO_PID, SILO_HTTP and SILO_PORT for the caller.
+start_loopback_silo() {
+  local log="$1"
+  shift
+  SILO_HTTP="$(free_port)" SILO_PORT="$(free_port)"
+  local gateway
+  gateway="$(free_port)"
+  (
+    cd "$SILO_DIR"
+    for pair in "$@"; do export "${pair?}"; done
+    # One address for every silo on loopback, so distinct ports.
+    export Orleans__Endpoints__SiloPort="$SILO_PORT" Orleans__Endpoints__GatewayPort="$gateway"
+    export Orleans__Endpoints__AdvertisedIPAddress=127.0.0.1 ASPNETCORE_URLS="http://127.0.0.1:$SILO_HTTP"
+    exec dotnet PopupStore.Silo.dll
+  ) >"$log" 2>&1 &
+  SILO_PID=$!
+  PIDS+=("$SILO_PID")
 }

@@ -61,11 +61,7 @@ public sealed class OrderProcessingOptions
     /// </summary>
     public IEnumerable<string> Validate(TimeSpan grainResponseTimeout)
     {
-        foreach (var problem in Validate())
-        {
-            yield return problem;
-        }
-
+        // Only the relation: the options' own checks run in their own validator, so nothing is reported twice.
         var needed = grainResponseTimeout + RetryDelay + MaxTickDuration;
         if (ClaimIdleTime <= needed)
         {
