@@ -1,15 +1,9 @@
-using System.Net;
-using System.Net.Sockets;
+using PopupStore.LoadClient.Bench;
 
 namespace PopupStore.Testing;
 
+/// <summary>Loopback ports for the processes a test starts (shared with the benchmark: see LoopbackPorts).</summary>
 public static class Ports
 {
-    /// <summary>A loopback port nobody listens on right now (the OS picks it, so parallel runs do not collide).</summary>
-    public static int Free()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int Free() => LoopbackPorts.Free();
 }

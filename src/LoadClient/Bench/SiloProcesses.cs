@@ -27,7 +27,7 @@ public sealed class SiloProcesses : IAsyncDisposable
         {
             for (var i = 0; i < count; i++)
             {
-                var http = FreePort();
+                var http = LoopbackPorts.Free();
                 var start = new ProcessStartInfo("dotnet")
                 {
                     WorkingDirectory = Path.GetDirectoryName(siloDll)!,
@@ -41,8 +41,8 @@ public sealed class SiloProcesses : IAsyncDisposable
                 start.ArgumentList.Add(siloDll);
                 start.Environment["ConnectionStrings__Redis"] = redis;
                 start.Environment["Orleans__ClusterId"] = clusterId;
-                start.Environment["Orleans__Endpoints__SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture);
-                start.Environment["Orleans__Endpoints__GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture);
+                start.Environment["Orleans__Endpoints__SiloPort"] = LoopbackPorts.Free().ToString(CultureInfo.InvariantCulture);
+                start.Environment["Orleans__Endpoints__GatewayPort"] = LoopbackPorts.Free().ToString(CultureInfo.InvariantCulture);
                 start.Environment["Orleans__Endpoints__AdvertisedIPAddress"] = "127.0.0.1";
                 start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{http}";
                 start.Environment["Logging__LogLevel__Default"] = "Warning";
@@ -162,12 +162,6 @@ public sealed class SiloProcesses : IAsyncDisposable
         return 0;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public static string? FindSiloDll()
     {
