@@ -14,10 +14,10 @@ mkdir -p "$WORK"
 
 if [[ -z "${BENCH_REDIS:-}" ]]; then
   modules="${REDIS_MODULES_DIR:-$ROOT/../shared/redis-modules}"
-  server=(redis-server)
+  server=(redis-server "$ROOT/redis/popupstore.conf")
   if [[ -x "$modules/redis-server-6.2.6" && -f "$modules/redisgears.so" && -f "$modules/gears_python.so" ]]; then
     modules="$(cd "$modules" && pwd)"
-    server=("$modules/redis-server-6.2.6" --loadmodule "$modules/redisgears.so" Plugin "$modules/gears_python.so"
+    server=("$modules/redis-server-6.2.6" "$ROOT/redis/popupstore.conf" --loadmodule "$modules/redisgears.so" Plugin "$modules/gears_python.so"
       PythonInstallationDir "$modules")
     say "Redis 6.2.6 with RedisGears from $modules: every measure runs on it"
   else
@@ -27,7 +27,9 @@ if [[ -z "${BENCH_REDIS:-}" ]]; then
   port="$(free_port)"
   rm -rf "$WORK/bench-redis" && mkdir -p "$WORK/bench-redis"
   # No persistence: the benchmark measures processing, and a fsync policy would measure the disk.
-  "${server[@]}" --port "$port" --bind 127.0.0.1 --dir "$WORK/bench-redis" --save '' --appendonly no >"$WORK/bench-redis.log" 2>&1 &
+  # BENCH_REDIS_ARGS: more redis-server options, e.g. "--stream-node-max-entries 100" to measure Redis' default.
+  read -r -a extra <<< "${BENCH_REDIS_ARGS:-}"
+  "${server[@]}" --port "$port" --bind 127.0.0.1 --dir "$WORK/bench-redis" --save '' --appendonly no "${extra[@]}" >"$WORK/bench-redis.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 1 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
   BENCH_REDIS="127.0.0.1:$port"

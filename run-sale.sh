@@ -31,7 +31,7 @@ if [[ -z "${ConnectionStrings__Redis:-}" ]]; then
   fi
   REDIS_PORT="$(free_port)"
   rm -rf "$WORK/redis" && mkdir -p "$WORK/redis"
-  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$WORK/redis" --save '' \
+  redis-server "$ROOT/redis/popupstore.conf" --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$WORK/redis" --save '' \
     --appendonly yes --appendfsync everysec >"$WORK/redis.log" 2>&1 &
   PIDS+=($!)
   export ConnectionStrings__Redis="127.0.0.1:$REDIS_PORT"

@@ -4,7 +4,7 @@
 #
 # Environment: REDIS_PASSWORD (required; every user in the template gets it)
 # The image needs nothing else; scripts/rehearse-stack.sh runs this same file outside Docker and
-# points it at other paths: REDIS_SERVER (redis-server), REDIS_DATA_DIR (/data), ACL_TEMPLATE,
+# points it at other paths: REDIS_SERVER (redis-server), REDIS_DATA_DIR (/data), REDIS_CONF (popupstore.conf), ACL_TEMPLATE,
 # ACL_DIR, GEARS_MODULE, GEARS_PYTHON_PLUGIN, GEARS_MODULE_ARGS (extra module arguments, e.g.
 # "PythonInstallationDir /opt/modules"), TIMESERIES_MODULE.
 # Extra arguments are passed on to redis-server (after ours, so they can override).
@@ -13,6 +13,7 @@ set -euo pipefail
 : "${REDIS_PASSWORD:?REDIS_PASSWORD must be set}"
 
 TEMPLATE="${ACL_TEMPLATE:-/usr/local/etc/popupstore/users.acl.template}"
+REDIS_CONF="${REDIS_CONF:-/usr/local/etc/popupstore/popupstore.conf}"
 ACL_DIR="${ACL_DIR:-/tmp/popupstore}"
 ACL_FILE="$ACL_DIR/users.acl"
 GEARS_MODULE="${GEARS_MODULE:-/var/opt/redislabs/lib/modules/redisgears.so}"
@@ -34,7 +35,7 @@ esac
 printf '%s\n' "$rendered" > "$ACL_FILE"
 unset REDIS_PASSWORD hash rendered
 
-exec "$REDIS_SERVER" \
+exec "$REDIS_SERVER" "$REDIS_CONF" \
   --dir "$REDIS_DATA_DIR" \
   --appendonly yes \
   --appendfsync everysec \

@@ -32,7 +32,7 @@ done
 
 rm -rf "$WORK" && mkdir -p "$WORK/redis"
 REDIS_PORT="$(free_port)"
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$WORK/redis" --save '' \
+redis-server "$ROOT/redis/popupstore.conf" --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$WORK/redis" --save '' \
   --appendonly yes --appendfsync everysec >"$WORK/redis.log" 2>&1 &
 PIDS+=($!)
 rcli() { redis-cli -p "$REDIS_PORT" --raw "$@"; }

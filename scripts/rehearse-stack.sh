@@ -68,7 +68,7 @@ done
 # 1. Redis ------------------------------------------------------------------------------
 REDIS_PORT="$(free_port)"
 REDIS_PASSWORD="$PASSWORD" REDIS_SERVER="$MODULES/redis-server-6.2.6" REDIS_DATA_DIR="$WORK/data" \
-  ACL_TEMPLATE="$ROOT/redis/users.acl.template" ACL_DIR="$WORK/acl" \
+  REDIS_CONF="$ROOT/redis/popupstore.conf" ACL_TEMPLATE="$ROOT/redis/users.acl.template" ACL_DIR="$WORK/acl" \
   GEARS_MODULE="$MODULES/redisgears.so" GEARS_PYTHON_PLUGIN="$MODULES/gears_python.so" \
   GEARS_MODULE_ARGS="PythonInstallationDir $MODULES" TIMESERIES_MODULE="$MODULES/redistimeseries.so" \
   bash "$ROOT/redis/entrypoint.sh" --port "$REDIS_PORT" --bind 127.0.0.1 >"$WORK/redis.log" 2>&1 &

@@ -16,15 +16,9 @@ public static class RedisModules
                 return Path.GetFullPath(configured);
             }
 
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "PopupStore.sln")))
-                {
-                    return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "redis-modules"));
-                }
-            }
-
-            return Path.GetFullPath(Path.Combine("..", "shared", "redis-modules"));
+            return Repository.Found
+                ? Path.GetFullPath(Path.Combine(Repository.Root, "..", "shared", "redis-modules"))
+                : Path.GetFullPath(Path.Combine("..", "shared", "redis-modules"));
         }
     }
 

@@ -58,11 +58,18 @@ public sealed class RedisProcess : IAsyncDisposable
         binary ??= FindOnPath();
         var port = Ports.Free();
         var directory = System.IO.Directory.CreateTempSubdirectory("popupstore-redis-").FullName;
-        List<string> arguments =
+        List<string> arguments = [];
+        if (Repository.Found)
+        {
+            // The server settings every launcher ships (redis/popupstore.conf), so the tests run what ships.
+            arguments.AddRange(["--include", Repository.PathOf("redis/popupstore.conf")]);
+        }
+
+        arguments.AddRange(
         [
             "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", directory,
             "--save", string.Empty, "--daemonize", "no",
-        ];
+        ]);
         if (appendFsync is not null)
         {
             arguments.AddRange(["--appendonly", "yes", "--appendfsync", appendFsync]);

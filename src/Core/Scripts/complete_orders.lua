@@ -9,9 +9,12 @@
 --   * an order read during another sale (the sale's generation changed since the read: a reset or a
 --     new start in between) touches nothing and comes back 'stale', so the caller reads it again.
 -- Batching is for speed only: one EVALSHA carries many orders, so Redis parses and dispatches once.
--- Nothing here may raise an error half way through a batch (Redis keeps a script's earlier writes when
--- a later command fails), so the one command that could fail on bad input, XDEL of a ticket, uses pcall.
--- A batch that fails anyway is retried whole; orders it had answered replay their stored outcome.
+-- Nothing here may raise an error half way through a batch on bad input (Redis keeps a script's earlier
+-- writes when a later command fails), so the one command that could, XDEL of a ticket, uses pcall.
+-- A key of the wrong type can still fail a batch half way, so each order's stock and counter writes are
+-- made with the order, never summed up for the end: every answered order's writes are whole. Only the
+-- tickets wait for one XDEL at the end; one a failed batch leaves behind goes when the order is
+-- delivered again. A batch that fails is retried; orders it had answered replay their stored outcome.
 --
 -- KEYS: product, sale, sale:buyers, sale:answered, sale:counts, queue:complete, queue:rejected, queue:customers
 -- ARGV: per order, seven values: order id, customer id, ticket ('' when none), order entry id,
@@ -49,6 +52,7 @@ local function closed_because(arrived)
 end
 
 local left = tonumber(redis.call('GET', product)) or 0
+local tickets = {}
 
 local function reject(order, customer, entry, reason, detail)
   redis.call('XADD', rejected, '*',
@@ -92,6 +96,21 @@ local function answer(order, customer, ticket, entry, invalid, bought_before)
   return 'complete'
 end
 
+-- One XDEL for the batch's tickets; should one be an id Redis cannot parse (which fails the whole call),
+-- each is deleted alone so the others still go.
+local function delete_tickets()
+  local slice = 500
+  for first = 1, #tickets, slice do
+    local last = math.min(first + slice - 1, #tickets)
+    local ok = redis.pcall('XDEL', customers, unpack(tickets, first, last))
+    if type(ok) == 'table' and ok.err then
+      for i = first, last do
+        redis.pcall('XDEL', customers, tickets[i])
+      end
+    end
+  end
+end
+
 local results = {}
 for i = 1, #ARGV, 7 do
   local order, ticket, seen = ARGV[i], ARGV[i + 2], ARGV[i + 5]
@@ -103,7 +122,7 @@ for i = 1, #ARGV, 7 do
     -- ids) still answers that customer, who must not be left waiting in queue:customers. For a plain
     -- redelivery the ticket is already gone and this deletes nothing.
     if ticket ~= '' then
-      redis.pcall('XDEL', customers, ticket)
+      tickets[#tickets + 1] = ticket
     end
 
     local previous = redis.call('HGET', answered, order)
@@ -116,4 +135,5 @@ for i = 1, #ARGV, 7 do
     end
   end
 end
+delete_tickets()
 return results

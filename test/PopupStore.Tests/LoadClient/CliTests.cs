@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using PopupStore.Testing;
 using PopupStore.LoadClient.Cli;
 
 namespace PopupStore.Tests.LoadClient;
@@ -115,7 +116,7 @@ public sealed class CliTests
     {
         // Program.cs is where another verb (bench) joins the tree built by CreateRoot: it must stay a
         // few statements, so every verb and option lives where the tests above can invoke it.
-        var program = File.ReadAllLines(Path.Combine(RepoRoot(), "src", "LoadClient", "Program.cs"));
+        var program = File.ReadAllLines(Repository.PathOf("src/LoadClient/Program.cs"));
         var code = program.Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith("//", StringComparison.Ordinal) && !l.StartsWith("using ", StringComparison.Ordinal)).ToList();
 
         Assert.True(code.Count <= 4, "Program.cs grew:" + Environment.NewLine + string.Join(Environment.NewLine, code));
@@ -124,19 +125,6 @@ public sealed class CliTests
         Assert.Contains("root.Subcommands.Add(BenchCommand.Create());", code);
         Assert.Equal("return await PopupStoreCli.InvokeAsync(root, args);", code[^1]);
         Assert.Equal(["sale", "run"], PopupStoreCli.CreateRoot().Subcommands.Select(c => c.Name));
-    }
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "PopupStore.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"PopupStore.sln not found above {AppContext.BaseDirectory}");
     }
 
     private static int ClosedPort()

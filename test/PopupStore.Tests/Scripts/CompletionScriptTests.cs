@@ -39,6 +39,28 @@ public sealed class CompletionScriptTests(RedisFixture redis) : IClassFixture<Re
     }
 
     [Fact]
+    public async Task A_batch_deletes_every_ticket_it_answers_even_beside_one_redis_cannot_parse()
+    {
+        await new SaleStore(redis.Redis).StartAsync(3, TimeSpan.FromMinutes(1), force: false);
+        var first = await Db.StreamAddAsync(RedisKeys.Customers, "id", "c1");
+        var waiting = await Db.StreamAddAsync(RedisKeys.Customers, "id", "c-not-in-this-batch");
+        var second = await Db.StreamAddAsync(RedisKeys.Customers, "id", "c3");
+
+        // The parser drops such a ticket; a caller that skips the parser must not cost the others theirs.
+        var outcomes = await _completer.CompleteManyAsync(
+        [
+            new OrderRequest("o1", "c1", first.ToString(), Arrivals.Now(1)),
+            new OrderRequest("o2", "c2", "99999999999999999999999-1", Arrivals.Now(2)),
+            new OrderRequest("o3", "c3", second.ToString(), Arrivals.Now(3)),
+        ]);
+
+        Assert.All(outcomes, outcome => Assert.Equal(new OrderOutcome(OrderResult.Complete, true), outcome));
+        var left = Assert.Single(await Db.StreamRangeAsync(RedisKeys.Customers));
+        Assert.Equal(waiting, left.Id);
+        Assert.Equal(0, (long)await Db.StringGetAsync(RedisKeys.Product));
+    }
+
+    [Fact]
     public async Task A_second_order_of_the_same_customer_is_a_duplicate()
     {
         await new SaleStore(redis.Redis).StartAsync(3, TimeSpan.FromMinutes(1), force: false);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using PopupStore.Testing;
 using PopupStore.Core.Orders;
 using PopupStore.Core.Redis;
 using PopupStore.Core.Sales;
@@ -213,8 +214,8 @@ public sealed partial class DashboardPanelContractTests(RedisFixture redis) : IC
     /// <summary>ts:&lt;kind&gt;:&lt;stream&gt; -> duplicate policy, read from gears/timeseries.py and gears/register.sh.</summary>
     private static Dictionary<string, string> GearsSeries()
     {
-        var script = File.ReadAllText(Path.Combine(RepoRoot.Value, "gears", "timeseries.py"));
-        var register = File.ReadAllText(Path.Combine(RepoRoot.Value, "gears", "register.sh"));
+        var script = File.ReadAllText(Repository.PathOf("gears/timeseries.py"));
+        var register = File.ReadAllText(Repository.PathOf("gears/register.sh"));
         Assert.Contains("'ts:' + kind + ':' + stream", script, StringComparison.Ordinal);
         Assert.Contains("STREAM_PREFIX = 'queue:*'", script, StringComparison.Ordinal);
         var policies = GearsPolicy().Matches(script).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
@@ -226,21 +227,8 @@ public sealed partial class DashboardPanelContractTests(RedisFixture redis) : IC
             .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
     }
 
-    private static readonly Lazy<string> RepoRoot = new(() =>
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "PopupStore.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"PopupStore.sln not found above {AppContext.BaseDirectory}");
-    });
-
     private static readonly Lazy<JsonDocument> Dashboard = new(() =>
-        JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoRoot.Value, "grafana", "dashboards", "popup-store.json"))));
+        JsonDocument.Parse(File.ReadAllText(Repository.PathOf("grafana/dashboards/popup-store.json"))));
 
     private static IEnumerable<JsonElement> Panels()
     {
