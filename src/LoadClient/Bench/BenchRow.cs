@@ -18,4 +18,5 @@ public sealed record BenchRow(
     double? SiloCpuMicrosecondsPerOrder = null,
     bool Passed = true,
     double? RedisCpuMicrosecondsPerOrder = null,
-    string? Note = null);
+    string? Note = null,
+    double? PurchaseRedisCpuMicrosecondsPerOrder = null);

@@ -117,9 +117,11 @@ public sealed class BenchRunner(IConnectionMultiplexer redis, string connectionS
         // rate this path sustains, then fed steadily at half that rate.
         var purchaseBuyers = Math.Min(scenario.Buyers, 30_000);
         await new SaleStore(redis).StartAsync(purchaseBuyers, TimeSpan.FromHours(1), force: true);
+        var purchaseCpuBefore = await RedisCpu.ReadAsync(redis);
         var purchases = await around(() => RunCommand.ExecuteAsync(
             redis, new LoadSettings(purchaseBuyers, scenario.DuplicateRatio, null, 0, 0, AnswerTimeout, scenario.Seed), TextWriter.Null, CancellationToken.None, storefront: storefront));
-        log.WriteLine($"{name}: purchases saturated at {purchases.OrdersPerSecond:0} orders/s, invariants {(purchases.Passed ? "ok" : "FAIL")}");
+        var purchaseRedisCpu = RedisCpu.MicrosecondsPerOrder(purchaseCpuBefore, await RedisCpu.ReadAsync(redis), purchases.Answered);
+        log.WriteLine($"{name}: purchases saturated at {purchases.OrdersPerSecond:0} orders/s, Redis {purchaseRedisCpu:0.0} us per order, invariants {(purchases.Passed ? "ok" : "FAIL")}");
 
         var ordersPerBuyer = purchases.Buyers > 0 ? (double)purchases.OrdersWritten / purchases.Buyers : 1;
         var arrivals = Math.Max(1, purchases.OrdersPerSecond / 2 / ordersPerBuyer);
@@ -145,6 +147,7 @@ public sealed class BenchRunner(IConnectionMultiplexer redis, string connectionS
             steady.Latency.P99,
             steady.Latency.Max,
             Passed: flash.Passed && purchases.Passed && steady.Passed,
-            RedisCpuMicrosecondsPerOrder: redisCpu);
+            RedisCpuMicrosecondsPerOrder: redisCpu,
+            PurchaseRedisCpuMicrosecondsPerOrder: purchaseRedisCpu);
     }
 }
