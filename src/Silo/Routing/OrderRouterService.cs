@@ -1,6 +1,7 @@
 using Orleans.Runtime.Services;
 using PopupStore.Core.Orders;
 using PopupStore.Grains;
+using PopupStore.Grains.Customers;
 using PopupStore.Grains.Polling;
 
 namespace PopupStore.Silo.Routing;
@@ -10,7 +11,7 @@ namespace PopupStore.Silo.Routing;
 /// calling those customer grains locally. Each order's failure travels back with it, so the poller
 /// treats it exactly as if it had called the grain itself.
 /// </summary>
-internal sealed class OrderRouterService(GrainId id, Orleans.Runtime.Silo silo, ILoggerFactory loggerFactory, IGrainFactory grains)
+internal sealed class OrderRouterService(GrainId id, Orleans.Runtime.Silo silo, ILoggerFactory loggerFactory, CustomerGrains customers)
     : GrainService(id, silo, loggerFactory), IOrderRouterService
 {
     public async Task<RoutedAnswer[]> PlaceOrders(OrderRequest[] orders)
@@ -18,7 +19,7 @@ internal sealed class OrderRouterService(GrainId id, Orleans.Runtime.Silo silo, 
         var calls = new Task<OrderOutcome>[orders.Length];
         for (var i = 0; i < orders.Length; i++)
         {
-            calls[i] = grains.GetGrain<ICustomerGrain>(orders[i].CustomerId).PlaceOrder(orders[i]).AsTask();
+            calls[i] = customers.For(orders[i].CustomerId).PlaceOrder(orders[i]).AsTask();
         }
 
         var answers = new RoutedAnswer[orders.Length];

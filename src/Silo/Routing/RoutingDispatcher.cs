@@ -15,7 +15,7 @@ namespace PopupStore.Silo.Routing;
 /// remote directory registration) per order. A membership view that is briefly stale only costs a hop.
 /// </summary>
 internal sealed class RoutingDispatcher(
-    IGrainFactory grains,
+    CustomerGrains customers,
     IClusterMembershipService membership,
     ILocalSiloDetails local,
     OrderRouterClient routers,
@@ -35,7 +35,7 @@ internal sealed class RoutingDispatcher(
         Dictionary<SiloAddress, List<int>>? remote = null;
         for (var i = 0; i < answers.Length; i++)
         {
-            var customer = grains.GetGrain<ICustomerGrain>(orders[i].CustomerId);
+            var customer = customers.For(orders[i].CustomerId);
             var owner = ring.OwnerOf(customer.GetGrainId());
             if (owner is null || owner.Equals(local.SiloAddress))
             {

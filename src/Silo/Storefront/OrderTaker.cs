@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using PopupStore.Core.Web;
 using PopupStore.Grains;
+using PopupStore.Grains.Customers;
 using PopupStore.Grains.WebOrders;
 
 namespace PopupStore.Silo.Storefront;
@@ -13,7 +14,7 @@ namespace PopupStore.Silo.Storefront;
 /// got as far as writing it, there is one entry, and its answer is watched for in Redis.
 /// </summary>
 public sealed partial class OrderTaker(
-    IGrainFactory grains,
+    CustomerGrains customers,
     WebOrderStore store,
     AnswerWatcher watcher,
     IOptions<StorefrontOptions> options,
@@ -29,7 +30,7 @@ public sealed partial class OrderTaker(
         var wait = TimeSpan.FromTicks(Math.Min(answerTimeout.Ticks, messaging.Value.ResponseTimeout.Ticks * 3 / 4));
         try
         {
-            var answer = await grains.GetGrain<ICustomerGrain>(customerId)
+            var answer = await customers.For(customerId)
                 .PlaceWebOrder(new WebOrder(orderId, wait))
                 .AsTask()
                 .WaitAsync(wait + TimeSpan.FromSeconds(1));

@@ -1,0 +1,22 @@
+namespace PopupStore.Grains.Customers;
+
+/// <summary>
+/// References to customer grains without Orleans' per-call type lookup. <c>GetGrain&lt;ICustomerGrain&gt;(id)</c>
+/// resolves the interface's grain type through reflection on every call; with one call per order that
+/// profiled at about 5% of a silo's CPU. The two types are resolved once, and a reference is then only an id.
+/// </summary>
+public sealed class CustomerGrains(IGrainFactory grains)
+{
+    // Resolved on first use: a silo's grain factory is registered before its runtime can make references.
+    private readonly Lazy<(GrainType Grain, GrainInterfaceType Interface)> _types = new(() =>
+    {
+        var probe = (GrainReference)(object)grains.GetGrain<ICustomerGrain>("type-probe");
+        return (probe.GrainId.Type, probe.InterfaceType);
+    });
+
+    public ICustomerGrain For(string customerId)
+    {
+        var (grain, @interface) = _types.Value;
+        return (ICustomerGrain)grains.GetGrain(GrainId.Create(grain, customerId), @interface);
+    }
+}
