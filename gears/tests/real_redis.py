@@ -69,6 +69,7 @@ class RealStack:
             REDIS_PASSWORD=PASSWORD,
             REDIS_SERVER=os.path.join(modules, 'redis-server-6.2.6'),
             REDIS_DATA_DIR=self.data,
+            REDIS_CONF=os.path.join(REPO, 'redis', 'popupstore.conf'),
             ACL_TEMPLATE=os.path.join(REPO, 'redis', 'users.acl.template'),
             ACL_DIR=os.path.join(self.directory, 'acl'),
             GEARS_MODULE=os.path.join(modules, 'redisgears.so'),

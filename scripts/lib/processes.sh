@@ -46,6 +46,9 @@ start_loopback_silo() {
   gateway="$(free_port)"
   (
     cd "$SILO_DIR"
+    # A small gen0 budget: every new customer grain survives its first GC, so a large gen0 means long
+    # pauses (100-190 ms every second or two in a steady crowd); see README, "Configuration".
+    export DOTNET_GCgen0size="${DOTNET_GCgen0size:-0x400000}"
     for pair in "$@"; do export "${pair?}"; done
     # One address for every silo on loopback, so distinct ports.
     export Orleans__Endpoints__SiloPort="$SILO_PORT" Orleans__Endpoints__GatewayPort="$gateway"

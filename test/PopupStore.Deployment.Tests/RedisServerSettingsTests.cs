@@ -15,6 +15,7 @@ public sealed class RedisServerSettingsTests
     [InlineData("redis/entrypoint.sh", "REDIS_CONF=\"${REDIS_CONF:-/usr/local/etc/popupstore/popupstore.conf}\"")]
     [InlineData("redis/Dockerfile", "COPY popupstore.conf /usr/local/etc/popupstore/popupstore.conf")]
     [InlineData("scripts/rehearse-stack.sh", "REDIS_CONF=\"$ROOT/redis/popupstore.conf\"")]
+    [InlineData("gears/tests/real_redis.py", "REDIS_CONF=os.path.join(REPO, 'redis', 'popupstore.conf')")]
     public void Each_launcher_passes_the_shipped_settings(string launcher, string expected) =>
         Assert.Contains(expected, RepoFiles.Read(launcher), StringComparison.Ordinal);
 

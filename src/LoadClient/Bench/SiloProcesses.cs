@@ -46,6 +46,9 @@ public sealed class SiloProcesses : IAsyncDisposable
                 start.Environment["Orleans__Endpoints__AdvertisedIPAddress"] = "127.0.0.1";
                 start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{http}";
                 start.Environment["Logging__LogLevel__Default"] = "Warning";
+
+                // What every launcher gives a silo (README, "Configuration"): short GC pauses.
+                start.Environment["DOTNET_GCgen0size"] = Environment.GetEnvironmentVariable("DOTNET_GCgen0size") ?? "0x400000";
                 foreach (var (key, value) in settings)
                 {
                     start.Environment[key] = value;
