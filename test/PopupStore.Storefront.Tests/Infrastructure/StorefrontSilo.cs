@@ -36,7 +36,6 @@ public sealed class StorefrontSilo : IAsyncDisposable
             ["Orleans:Endpoints:GatewayPort"] = Ports.Free().ToString(CultureInfo.InvariantCulture),
             ["Orleans:Endpoints:AdvertisedIPAddress"] = "127.0.0.1",
             ["urls"] = $"http://127.0.0.1:{httpPort}",
-            ["Dashboard:Enabled"] = "false",
             ["Processing:ClaimIdleTime"] = "00:00:03",
             ["Orleans:Messaging:ResponseTimeout"] = "00:00:02",
             ["Processing:ClaimInterval"] = "00:00:00.500",
