@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 
 namespace PopupStore.LoadClient.Bench;
 
@@ -164,7 +162,6 @@ public sealed class SiloProcesses : IAsyncDisposable
 
         return 0;
     }
-
 
     public static string? FindSiloDll()
     {
