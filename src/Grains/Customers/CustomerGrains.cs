@@ -14,9 +14,10 @@ public sealed class CustomerGrains(IGrainFactory grains)
         return (probe.GrainId.Type, probe.InterfaceType);
     });
 
-    public ICustomerGrain For(string customerId)
-    {
-        var (grain, @interface) = _types.Value;
-        return (ICustomerGrain)grains.GetGrain(GrainId.Create(grain, customerId), @interface);
-    }
+    public ICustomerGrain For(string customerId) => For(IdOf(customerId));
+
+    /// <summary>The grain id alone, for deciding where a customer lives without making a reference.</summary>
+    public GrainId IdOf(string customerId) => GrainId.Create(_types.Value.Grain, customerId);
+
+    public ICustomerGrain For(GrainId id) => (ICustomerGrain)grains.GetGrain(id, _types.Value.Interface);
 }

@@ -35,11 +35,11 @@ internal sealed class RoutingDispatcher(
         Dictionary<SiloAddress, List<int>>? remote = null;
         for (var i = 0; i < answers.Length; i++)
         {
-            var customer = customers.For(orders[i].CustomerId);
-            var owner = ring.OwnerOf(customer.GetGrainId());
+            var customer = customers.IdOf(orders[i].CustomerId);
+            var owner = ring.OwnerOf(customer);
             if (owner is null || owner.Equals(local.SiloAddress))
             {
-                answers[i] = customer.PlaceOrder(orders[i]).AsTask();
+                answers[i] = customers.For(customer).PlaceOrder(orders[i]).AsTask();
                 continue;
             }
 

@@ -52,16 +52,7 @@ public sealed class OptionsValidationTests
         var options = new OrderProcessingOptions();
         change(options);
 
-        var problems = options.Validate().ToList();
-
-        if (expected is null)
-        {
-            Assert.Empty(problems);
-        }
-        else
-        {
-            Assert.Equal([expected], problems);
-        }
+        AssertNamed(expected, options.Validate());
     }
 
     public static TheoryData<Action<TimeSeriesOptions>, string?> Series => new()
@@ -81,16 +72,7 @@ public sealed class OptionsValidationTests
         var options = new TimeSeriesOptions();
         change(options);
 
-        var problems = options.Validate().ToList();
-
-        if (expected is null)
-        {
-            Assert.Empty(problems);
-        }
-        else
-        {
-            Assert.Equal([expected], problems);
-        }
+        AssertNamed(expected, options.Validate());
     }
 
     [Fact]
@@ -109,5 +91,19 @@ public sealed class OptionsValidationTests
         Assert.Equal(
             [new("app", "popupstore"), new("metric", "len"), new("stream", "queue:orders")],
             series.Labels);
+    }
+
+    /// <summary>No problem when none is expected, else exactly the expected one.</summary>
+    private static void AssertNamed(string? expected, IEnumerable<string> validation)
+    {
+        var problems = validation.ToList();
+        if (expected is null)
+        {
+            Assert.Empty(problems);
+        }
+        else
+        {
+            Assert.Equal([expected], problems);
+        }
     }
 }
