@@ -30,12 +30,13 @@ public static class BenchCommand
         var siloDll = new Option<FileInfo?>("--silo-dll") { Description = "Path to PopupStore.Silo.dll (default: found from the repository's build output)" };
         var pollers = CommonOptions.Count("--pollers", "Pollers per silo, and consumers of the direct baseline", 2, max: 64);
         var batch = CommonOptions.Count("--batch-size", "Entries per XREADGROUP (and orders per call in the batched limit)", 200, max: 2000);
+        var repeat = CommonOptions.Count("--repeat", "Rounds of every measure, one after another; the table shows medians and each ratio's range", 1, max: 20);
         var reportJson = new Option<FileInfo?>("--report-json") { Description = "Also write the table as JSON to this file" };
         var force = new Option<bool>("--force") { Description = "Run even though a sale exists in this Redis (it is replaced)" };
 
         var command = new Command("bench", "Benchmark: completion script limit, direct consumer, the seed's Gears design and 1/3-silo clusters on one Redis (replaces its sale)")
         {
-            buyers, units, duplicates, steady, silos, only, siloDll, pollers, batch, reportJson, force,
+            buyers, units, duplicates, steady, silos, only, siloDll, pollers, batch, repeat, reportJson, force,
         };
         // Admin mode: the bench reads INFO CPU (Redis us/order) and manages a RedisGears registration.
         command.SetAction((parse, _) => RedisSession.RunAsync(parse.GetValue(CommonOptions.Redis)! + ",allowAdmin=true", parse.InvocationConfiguration.Error, async redis =>
@@ -62,7 +63,19 @@ public static class BenchCommand
             }
 
             var scenario = new BenchScenario(parse.GetValue(buyers), parse.GetValue(units), parse.GetValue(duplicates), parse.GetValue(steady));
-            var report = await RunAsync(redis, parse.GetValue(CommonOptions.Redis)!, scenario, measures, sizes, dll, parse.GetValue(pollers), parse.GetValue(batch));
+            var rounds = new List<IReadOnlyList<BenchRow>>();
+            for (var round = 1; round <= parse.GetValue(repeat); round++)
+            {
+                if (parse.GetValue(repeat) > 1)
+                {
+                    Console.WriteLine($"round {round} of {parse.GetValue(repeat)}");
+                }
+
+                rounds.Add(await RunAsync(redis, parse.GetValue(CommonOptions.Redis)!, scenario, measures, sizes, dll, parse.GetValue(pollers), parse.GetValue(batch)));
+            }
+
+            var server = redis.GetServer(redis.GetEndPoints()[0]);
+            var report = BenchRounds.Fold(scenario, server.Version.ToString(), Environment.ProcessorCount, rounds);
             report.Print(Console.Out);
             if (parse.GetValue(reportJson) is { } file)
             {
@@ -76,7 +89,7 @@ public static class BenchCommand
         return command;
     }
 
-    private static async Task<BenchReport> RunAsync(
+    private static async Task<IReadOnlyList<BenchRow>> RunAsync(
         IConnectionMultiplexer redis, string connectionString, BenchScenario scenario, ISet<string> measures,
         IReadOnlyList<int> sizes, string? dll, int pollers, int batchSize)
     {
@@ -116,9 +129,7 @@ public static class BenchCommand
             rows.Add(await runner.ClusterAsync(dll!, sizes.Max(), settings, viaHttp: true));
         }
 
-        var server = redis.GetServer(redis.GetEndPoints()[0]);
-        var version = server.Version.ToString();
-        return new BenchReport(scenario, version, Environment.ProcessorCount, rows);
+        return rows;
     }
 
     private static List<int>? ParseSizes(string text)

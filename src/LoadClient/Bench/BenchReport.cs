@@ -2,8 +2,13 @@ using System.Globalization;
 
 namespace PopupStore.LoadClient.Bench;
 
-/// <summary>The benchmark's table and ratios, as printed and as JSON.</summary>
-public sealed record BenchReport(BenchScenario Scenario, string RedisVersion, int Cores, IReadOnlyList<BenchRow> Rows)
+/// <summary>
+/// The benchmark's table and ratios, as printed and as JSON. With several rounds, <see cref="Rows"/> holds each
+/// measure's medians and <see cref="Rounds"/> every round as measured.
+/// </summary>
+public sealed record BenchReport(
+    BenchScenario Scenario, string RedisVersion, int Cores, IReadOnlyList<BenchRow> Rows,
+    IReadOnlyList<IReadOnlyList<BenchRow>>? Rounds = null)
 {
     public double? Ratio(string numerator, string denominator)
     {
@@ -58,7 +63,8 @@ public sealed record BenchReport(BenchScenario Scenario, string RedisVersion, in
     {
         static string N(double? value, string format = "0") => value is { } v ? v.ToString(format, CultureInfo.InvariantCulture) : "-";
         output.WriteLine();
-        output.WriteLine($"Pop-up Store benchmark: {Scenario.Buyers} buyers, {Scenario.Units} units, {Scenario.DuplicateRatio:P0} duplicates; Redis {RedisVersion}; {Cores} cores");
+        var rounds = Rounds is { Count: > 1 } r0 ? $"; median of {r0.Count} rounds" : string.Empty;
+        output.WriteLine($"Pop-up Store benchmark: {Scenario.Buyers} buyers, {Scenario.Units} units, {Scenario.DuplicateRatio:P0} duplicates; Redis {RedisVersion}; {Cores} cores{rounds}");
         output.WriteLine();
         output.WriteLine("| measure | orders/s | p50 ms | p99 ms | max ms | sell-out after arrival s | purchases orders/s | steady orders/s | steady p50 | steady p99 | steady max | peak MiB per silo | MiB per 100k grains | silo CPU us/order | Redis us/order | Redis us/order purchases | invariants |");
         output.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---|");
@@ -77,6 +83,8 @@ public sealed record BenchReport(BenchScenario Scenario, string RedisVersion, in
         }
 
         output.WriteLine();
-        output.WriteLine("Ratios (orders/s): " + string.Join(", ", Ratios.Select(r => $"{r.Key} = {N(r.Value, "0.00")}")));
+        var ranges = BenchRounds.RatioRanges(this);
+        string Range(string name) => ranges.TryGetValue(name, out var range) ? $" ({N(range.Low, "0.00")}-{N(range.High, "0.00")} over the rounds)" : string.Empty;
+        output.WriteLine("Ratios (orders/s): " + string.Join(", ", Ratios.Select(r => $"{r.Key} = {N(r.Value, "0.00")}{Range(r.Key)}")));
     }
 }
