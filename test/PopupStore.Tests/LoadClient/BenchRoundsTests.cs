@@ -1,0 +1,80 @@
+using PopupStore.LoadClient.Bench;
+
+namespace PopupStore.Tests.LoadClient;
+
+public sealed class BenchRoundsTests
+{
+    private static readonly BenchScenario Scenario = new(30_000, 10_000, 0.1, TimeSpan.FromSeconds(10));
+
+    private static BenchRow Seed(double flash, double purchases) =>
+        new("seed-gears", flash, 1000, 1500, 1600, 0.3, PurchaseOrdersPerSecond: purchases, RedisCpuMicrosecondsPerOrder: 60);
+
+    private static BenchRow Cluster(double flash, double purchases, long steadyP99, double siloCpu, bool passed = true) =>
+        new("cluster-1", flash, 2000, 2600, 2700, 1.4, purchases, purchases / 2, 5, steadyP99, steadyP99 + 20,
+            [300 + steadyP99], 700, siloCpu, passed, 40, null, 34);
+
+    [Fact]
+    public void One_round_is_reported_as_measured()
+    {
+        var round = new List<BenchRow> { Seed(12_000, 17_000), Cluster(10_000, 10_000, 30, 110) };
+
+        var report = BenchRounds.Fold(Scenario, "6.2.6", 2, [round]);
+
+        Assert.Same(round, report.Rows);
+        Assert.Null(report.Rounds);
+        Assert.Empty(BenchRounds.RatioRanges(report));
+    }
+
+    [Fact]
+    public void Every_figure_is_the_median_of_the_rounds_and_a_failed_round_fails_the_row()
+    {
+        var report = BenchRounds.Fold(Scenario, "6.2.6", 2,
+        [
+            [Seed(12_000, 17_000), Cluster(9_000, 10_000, 30, 110)],
+            [Seed(14_000, 15_000), Cluster(11_000, 8_000, 90, 150, passed: false)],
+            [Seed(13_000, 16_000), Cluster(10_000, 12_000, 40, 100)],
+        ]);
+
+        Assert.Equal(["seed-gears", "cluster-1"], report.Rows.Select(r => r.Name));
+        var cluster = report.Rows[1];
+        Assert.Equal(10_000, cluster.OrdersPerSecond);
+        Assert.Equal(10_000, cluster.PurchaseOrdersPerSecond);
+        Assert.Equal(40, cluster.SteadyP99);
+        Assert.Equal(110, cluster.SiloCpuMicrosecondsPerOrder);
+        Assert.Equal([390.0], cluster.PeakMemoryMiB!);
+        Assert.False(cluster.Passed);
+        Assert.Equal(13_000, report.Rows[0].OrdersPerSecond);
+        Assert.Equal(3, report.Rounds!.Count);
+    }
+
+    [Fact]
+    public void Ratio_ranges_come_from_each_round_on_its_own()
+    {
+        var report = BenchRounds.Fold(Scenario, "6.2.6", 2,
+        [
+            [Seed(10_000, 20_000), Cluster(5_000, 10_000, 30, 110)],
+            [Seed(10_000, 10_000), Cluster(9_000, 12_000, 30, 110)],
+        ]);
+
+        var ranges = BenchRounds.RatioRanges(report);
+
+        Assert.Equal((0.5, 0.9), ranges["cluster-1/seed-gears"]);
+        Assert.Equal((0.5, 1.2), ranges["cluster-1/seed-gears purchases"]);
+        // Two rounds: the medians are the means, so the table's ratio is 7,000 / 10,000.
+        Assert.Equal(0.7, report.Ratios["cluster-1/seed-gears"]);
+        var printed = new StringWriter();
+        report.Print(printed);
+        Assert.Contains("median of 2 rounds", printed.ToString());
+        Assert.Contains("cluster-1/seed-gears = 0.70 (0.50-0.90 over the rounds)", printed.ToString());
+    }
+
+    [Fact]
+    public void A_measure_no_round_could_take_keeps_its_reason()
+    {
+        var unmeasured = new BenchRow("seed-gears", 0, null, null, null, null, Note: "no RedisGears in this Redis");
+
+        var row = BenchRounds.Median([unmeasured, unmeasured]);
+
+        Assert.Equal("no RedisGears in this Redis", row.Note);
+    }
+}
