@@ -64,11 +64,12 @@ public static class BenchCommand
 
             var scenario = new BenchScenario(parse.GetValue(buyers), parse.GetValue(units), parse.GetValue(duplicates), parse.GetValue(steady));
             var rounds = new List<IReadOnlyList<BenchRow>>();
-            for (var round = 1; round <= parse.GetValue(repeat); round++)
+            var roundCount = parse.GetValue(repeat);
+            for (var round = 1; round <= roundCount; round++)
             {
-                if (parse.GetValue(repeat) > 1)
+                if (roundCount > 1)
                 {
-                    Console.WriteLine($"round {round} of {parse.GetValue(repeat)}");
+                    Console.WriteLine($"round {round} of {roundCount}");
                 }
 
                 rounds.Add(await RunAsync(redis, parse.GetValue(CommonOptions.Redis)!, scenario, measures, sizes, dll, parse.GetValue(pollers), parse.GetValue(batch)));

@@ -63,7 +63,7 @@ public sealed record BenchReport(
     {
         static string N(double? value, string format = "0") => value is { } v ? v.ToString(format, CultureInfo.InvariantCulture) : "-";
         output.WriteLine();
-        var rounds = Rounds is { Count: > 1 } r0 ? $"; median of {r0.Count} rounds" : string.Empty;
+        var rounds = Rounds is { Count: > 1 } all ? $"; median of {all.Count} rounds" : string.Empty;
         output.WriteLine($"Pop-up Store benchmark: {Scenario.Buyers} buyers, {Scenario.Units} units, {Scenario.DuplicateRatio:P0} duplicates; Redis {RedisVersion}; {Cores} cores{rounds}");
         output.WriteLine();
         output.WriteLine("| measure | orders/s | p50 ms | p99 ms | max ms | sell-out after arrival s | purchases orders/s | steady orders/s | steady p50 | steady p99 | steady max | peak MiB per silo | MiB per 100k grains | silo CPU us/order | Redis us/order | Redis us/order purchases | invariants |");
