@@ -221,13 +221,12 @@ public static class RunCommand
         string[] written;
         try
         {
-            // The outcome streams are read incrementally (only entries newer than the last read), once a second
-            // while sending and ten times a second once every order is written.
+            // While orders are being answered the outcome streams are only counted (once a second while sending,
+            // ten times a second after); their entries are read once the count covers every order written.
             while (!writing.IsCompleted)
             {
                 await Task.WhenAny(writing, Task.Delay(1000, CancellationToken.None));
-                var sofar = await collector.PollAsync();
-                Volatile.Write(ref answered, sofar);
+                Volatile.Write(ref answered, Progress(await collector.CountAsync(), crowd.OrdersWritten));
             }
 
             await writing;
@@ -237,7 +236,8 @@ public static class RunCommand
             using var deadline = new CancellationTokenSource(settings.AnswerTimeout);
             while (true)
             {
-                var sofar = await collector.PollAsync();
+                var counted = await collector.CountAsync();
+                var sofar = counted >= written.Length ? await collector.PollAsync() : Progress(counted, written.Length);
                 Volatile.Write(ref answered, sofar);
                 if (sofar >= written.Length || deadline.IsCancellationRequested || cancellation.IsCancellationRequested)
                 {
@@ -247,6 +247,8 @@ public static class RunCommand
                 await Task.Delay(100, CancellationToken.None);
             }
 
+            // Given up on (deadline, Ctrl+C): whatever did arrive is still read, so the report names only the missing.
+            Volatile.Write(ref answered, await collector.PollAsync());
             Volatile.Write(ref phase, "done");
         }
         finally
@@ -271,6 +273,9 @@ public static class RunCommand
 
         return report;
     }
+
+    /// <summary>The count includes other producers' answers: progress never shows more answered than written.</summary>
+    private static int Progress(long counted, int written) => (int)Math.Min(counted, written);
 
     // Pollers acknowledge a batch just after storing its outcomes: give that a moment before checking the queue.
     private static async Task<InvariantReport> CheckSettledAsync(IConnectionMultiplexer redis, IReadOnlyCollection<string> written)
