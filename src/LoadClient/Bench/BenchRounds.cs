@@ -57,7 +57,8 @@ public static class BenchRounds
             rows.All(r => r.Passed),
             M(r => r.RedisCpuMicrosecondsPerOrder),
             null,
-            M(r => r.PurchaseRedisCpuMicrosecondsPerOrder));
+            M(r => r.PurchaseRedisCpuMicrosecondsPerOrder),
+            M(r => r.PurchaseClientCpuMicrosecondsPerOrder));
     }
 
     /// <summary>For every ratio of the table, the lowest and the highest one round gave on its own.</summary>

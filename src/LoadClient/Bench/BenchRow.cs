@@ -19,4 +19,5 @@ public sealed record BenchRow(
     bool Passed = true,
     double? RedisCpuMicrosecondsPerOrder = null,
     string? Note = null,
-    double? PurchaseRedisCpuMicrosecondsPerOrder = null);
+    double? PurchaseRedisCpuMicrosecondsPerOrder = null,
+    double? PurchaseClientCpuMicrosecondsPerOrder = null);

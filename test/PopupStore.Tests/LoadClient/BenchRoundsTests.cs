@@ -9,9 +9,9 @@ public sealed class BenchRoundsTests
     private static BenchRow Seed(double flash, double purchases) =>
         new("seed-gears", flash, 1000, 1500, 1600, 0.3, PurchaseOrdersPerSecond: purchases, RedisCpuMicrosecondsPerOrder: 60);
 
-    private static BenchRow Cluster(double flash, double purchases, long steadyP99, double siloCpu, bool passed = true) =>
+    private static BenchRow Cluster(double flash, double purchases, long steadyP99, double siloCpu, bool passed = true, double clientCpu = 45) =>
         new("cluster-1", flash, 2000, 2600, 2700, 1.4, purchases, purchases / 2, 5, steadyP99, steadyP99 + 20,
-            [300 + steadyP99], 700, siloCpu, passed, 40, null, 34);
+            [300 + steadyP99], 700, siloCpu, passed, 40, null, 34, clientCpu);
 
     [Fact]
     public void One_round_is_reported_as_measured()
@@ -30,9 +30,9 @@ public sealed class BenchRoundsTests
     {
         var report = BenchRounds.Fold(Scenario, "6.2.6", 2,
         [
-            [Seed(12_000, 17_000), Cluster(9_000, 10_000, 30, 110)],
-            [Seed(14_000, 15_000), Cluster(11_000, 8_000, 90, 150, passed: false)],
-            [Seed(13_000, 16_000), Cluster(10_000, 12_000, 40, 100)],
+            [Seed(12_000, 17_000), Cluster(9_000, 10_000, 30, 110, clientCpu: 50)],
+            [Seed(14_000, 15_000), Cluster(11_000, 8_000, 90, 150, passed: false, clientCpu: 70)],
+            [Seed(13_000, 16_000), Cluster(10_000, 12_000, 40, 100, clientCpu: 60)],
         ]);
 
         Assert.Equal(["seed-gears", "cluster-1"], report.Rows.Select(r => r.Name));
@@ -41,6 +41,7 @@ public sealed class BenchRoundsTests
         Assert.Equal(10_000, cluster.PurchaseOrdersPerSecond);
         Assert.Equal(40, cluster.SteadyP99);
         Assert.Equal(110, cluster.SiloCpuMicrosecondsPerOrder);
+        Assert.Equal(60, cluster.PurchaseClientCpuMicrosecondsPerOrder);
         Assert.Equal([390.0], cluster.PeakMemoryMiB!);
         Assert.False(cluster.Passed);
         Assert.Equal(13_000, report.Rows[0].OrdersPerSecond);
@@ -66,6 +67,8 @@ public sealed class BenchRoundsTests
         report.Print(printed);
         Assert.Contains("median of 2 rounds", printed.ToString());
         Assert.Contains("cluster-1/seed-gears = 0.70 (0.50-0.90 over the rounds)", printed.ToString());
+        Assert.Contains("| Redis us/order purchases | client CPU us/order purchases | invariants |", printed.ToString());
+        Assert.Contains("| 34.0 | 45 | ok |", printed.ToString());
     }
 
     [Fact]
