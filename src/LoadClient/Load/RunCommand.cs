@@ -188,9 +188,14 @@ public static class RunCommand
     /// waits for the answers and builds the report (printed to <paramref name="output"/>).
     /// </summary>
     /// <param name="storefront">Storefront addresses: buyers post there (<c>--via http</c>); null: they write the streams.</param>
+    /// <param name="answersIn">
+    /// Called once, as soon as the outcome streams have grown by as many entries as orders were written (or the wait
+    /// is given up), before the answers are read and the invariants checked: the end of the sale itself, for a
+    /// caller that measures it apart from the checking.
+    /// </param>
     public static async Task<RunReport> ExecuteAsync(
         IConnectionMultiplexer redis, LoadSettings settings, TextWriter output, CancellationToken cancellation, bool plain = false,
-        IReadOnlyList<Uri>? storefront = null)
+        IReadOnlyList<Uri>? storefront = null, Func<Task>? answersIn = null)
     {
         var store = new SaleStore(redis);
         var status = await store.GetStatusAsync();
@@ -234,12 +239,20 @@ public static class RunCommand
             Volatile.Write(ref phase, "waiting");
 
             using var deadline = new CancellationTokenSource(settings.AnswerTimeout);
+            var notified = answersIn is null;
             while (true)
             {
                 var counted = await collector.CountAsync();
+                var givenUp = deadline.IsCancellationRequested || cancellation.IsCancellationRequested;
+                if (!notified && (counted >= written.Length || givenUp))
+                {
+                    notified = true;
+                    await answersIn!();
+                }
+
                 var sofar = counted >= written.Length ? await collector.PollAsync() : Progress(counted, written.Length);
                 Volatile.Write(ref answered, sofar);
-                if (sofar >= written.Length || deadline.IsCancellationRequested || cancellation.IsCancellationRequested)
+                if (sofar >= written.Length || givenUp)
                 {
                     break;
                 }
