@@ -22,18 +22,23 @@ local closes, closed_at = tonumber(fields[2]), tonumber(fields[4])
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
 
-local function fence(ms)
+-- The stream's last id ('0-0' for none): every order already in it has an id at or below it.
+local function last_id()
   -- The group (and with it the stream) may be gone after a reset; an empty stream still keeps a last id.
   redis.pcall('XGROUP', 'CREATE', orders, group, '0', 'MKSTREAM')
   local info = redis.pcall('XINFO', 'STREAM', orders)
-  local last = 0
   if type(info) == 'table' then
     for i = 1, #info, 2 do
       if info[i] == 'last-generated-id' then
-        last = tonumber(string.match(info[i + 1], '^(%d+)%-')) or 0
+        return info[i + 1]
       end
     end
   end
+  return '0-0'
+end
+
+local function fence(ms)
+  local last = tonumber(string.match(last_id(), '^(%d+)%-')) or 0
   if last < ms then
     redis.call('XSETID', orders, ms .. '-0')
   end
@@ -44,7 +49,8 @@ if mode == 'now' then
     return { 'already', tostring(closed_at) }
   end
   local at = math.min(now, closes or now)
-  redis.call('HSET', sale, 'state', 'closed', 'closed', at)
+  -- Orders of the closing millisecond already in the stream arrived before the close: its last id tells them apart.
+  redis.call('HSET', sale, 'state', 'closed', 'closed', at, 'closed-after', last_id())
   fence(at)
   return { 'closed', tostring(at) }
 end

@@ -27,22 +27,36 @@ local product, sale, buyers, answered, counts = KEYS[1], KEYS[2], KEYS[3], KEYS[
 local complete, rejected, customers = KEYS[6], KEYS[7], KEYS[8]
 
 -- The sale and the clock are read once: a batch is answered at one instant.
-local settings = redis.call('HMGET', sale, 'opens', 'closes', 'state', 'closed', 'generation')
+local settings = redis.call('HMGET', sale, 'opens', 'closes', 'state', 'closed', 'generation', 'opened-after', 'closed-after')
 local opens, closes = tonumber(settings[1]), tonumber(settings[2])
 local explicitly_closed, closed_at = settings[3] == 'closed', tonumber(settings[4])
 local generation = settings[5] or '0'
+-- The last queue:orders ids when the sale started and when it was closed (absent for sales of older versions).
+local opened_after, closed_after = settings[6], settings[7]
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
 
--- Why an order that arrived at `arrived` (ms) is closed, or nil when it arrived inside the window.
-local function closed_because(arrived)
+-- True when stream id `entry` is at or below stream id `bound` ('<ms>-<seq>' both; false when either is not).
+local function at_or_before(entry, bound)
+  local ems, eseq = string.match(entry, '^(%d+)%-(%d+)$')
+  local bms, bseq = string.match(bound or '', '^(%d+)%-(%d+)$')
+  if not ems or not bms then
+    return false
+  end
+  ems, bms = tonumber(ems), tonumber(bms)
+  return ems < bms or (ems == bms and tonumber(eseq) <= tonumber(bseq))
+end
+
+-- Why an order that arrived at `arrived` (ms; `entry` is its id) is closed, or nil when it arrived inside the
+-- window. Within the millisecond of the start or of a close, the stream's last id at that moment decides.
+local function closed_because(arrived, entry)
   if not opens or not closes then
     return 'no sale has started'
-  elseif arrived < opens then
+  elseif arrived < opens or (arrived == opens and at_or_before(entry, opened_after)) then
     return 'arrived before the sale opened'
   elseif arrived >= closes then
     return 'arrived after the sale window ended'
-  elseif closed_at and arrived >= closed_at then
+  elseif closed_at and (arrived > closed_at or (arrived == closed_at and not at_or_before(entry, closed_after))) then
     return 'arrived after the sale was closed'
   elseif explicitly_closed and not closed_at then
     -- Closed by a version that did not record when: nothing tells a late order from an early one.
@@ -69,7 +83,7 @@ local function answer(order, customer, ticket, entry, invalid, bought_before)
 
   -- An entry id is '<ms>-<seq>'; anything else (a caller outside the stream path) counts as now.
   local arrived = tonumber(string.match(entry, '^(%d+)%-%d+$')) or now
-  local closed = closed_because(arrived)
+  local closed = closed_because(arrived, entry)
   if closed then
     return reject(order, customer, entry, 'closed', closed)
   end

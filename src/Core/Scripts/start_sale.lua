@@ -7,7 +7,7 @@
 --
 -- KEYS: sale, product, sale:generation, then the outcome keys every new sale clears
 --       (buyers, answered, counts, complete, rejected, web-orders), then the queues a forced start also
---       clears (orders, customers)
+--       clears (orders, customers); orders is also read for its last id
 -- ARGV: units, duration in ms, force ('1' or '0'), how many outcome keys follow sale:generation
 -- Returns: { 'started' | 'exists', units, opens, closes, state, closed (ms or ''), now }
 
@@ -35,8 +35,21 @@ end
 local closes = now + duration
 local next_generation = redis.call('INCR', generation)
 
+-- Arrival is judged to the millisecond, and orders already in queue:orders may carry this very millisecond:
+-- the stream's last id now tells those (arrived before the start) from later ones of the same millisecond.
+local orders = KEYS[4 + outcomes]
+local opened_after = '0-0'
+local info = redis.pcall('XINFO', 'STREAM', orders)
+if type(info) == 'table' then
+  for i = 1, #info, 2 do
+    if info[i] == 'last-generated-id' then
+      opened_after = info[i + 1]
+    end
+  end
+end
+
 redis.call('DEL', sale)
 redis.call('HSET', sale, 'units', units, 'opens', now, 'closes', closes, 'duration', duration,
-  'state', 'open', 'generation', next_generation)
+  'state', 'open', 'generation', next_generation, 'opened-after', opened_after)
 redis.call('SET', product, units)
 return { 'started', tostring(units), tostring(now), tostring(closes), 'open', '', tostring(now) }

@@ -114,6 +114,46 @@ public sealed class CompletionScriptTests(RedisFixture redis) : IClassFixture<Re
     }
 
     [Fact]
+    public async Task In_the_opening_millisecond_only_orders_already_in_the_stream_at_the_start_arrived_before_it()
+    {
+        var written = await Db.StreamAddAsync(RedisKeys.Orders, [new("id", "o0"), new("customer", "c0")]);
+        var sale = await new SaleStore(redis.Redis).StartAsync(5, TimeSpan.FromMinutes(1), force: false);
+        Assert.Equal(written.ToString(), (string?)await Db.HashGetAsync(RedisKeys.Sale, "opened-after"));
+
+        // As if that entry had been written in the very millisecond the sale opened, third of its millisecond.
+        await Db.HashSetAsync(RedisKeys.Sale, "opened-after", Arrivals.At(sale.OpensAt, 2));
+        var before = await _completer.CompleteAsync(new OrderRequest("o1", "c1", string.Empty, Arrivals.At(sale.OpensAt, 2)));
+        var after = await _completer.CompleteAsync(new OrderRequest("o2", "c2", string.Empty, Arrivals.At(sale.OpensAt, 3)));
+
+        Assert.Equal(OrderResult.Closed, before.Result);
+        Assert.Equal("arrived before the sale opened", (string?)(await Db.StreamRangeAsync(RedisKeys.Rejected))[0]["detail"]);
+        Assert.Equal(OrderResult.Complete, after.Result);
+        Assert.Equal(4, (long)await Db.StringGetAsync(RedisKeys.Product));
+    }
+
+    [Fact]
+    public async Task In_the_closing_millisecond_orders_already_in_the_stream_at_the_close_are_still_sold()
+    {
+        var sales = new SaleStore(redis.Redis);
+        var sale = await sales.StartAsync(5, TimeSpan.FromMinutes(1), force: false);
+        var written = await Db.StreamAddAsync(RedisKeys.Orders, [new("id", "o0"), new("customer", "c0")]);
+        await sales.CloseAsync();
+        Assert.Equal(written.ToString(), (string?)await Db.HashGetAsync(RedisKeys.Sale, "closed-after"));
+
+        // As if the close had run in the millisecond of that entry, right after it.
+        var closedAt = StreamIds.Milliseconds(written.ToString())!.Value;
+        await Db.HashSetAsync(RedisKeys.Sale, "closed", closedAt);
+        var seq = long.Parse(written.ToString().Split('-')[1], System.Globalization.CultureInfo.InvariantCulture);
+        var before = await _completer.CompleteAsync(new OrderRequest("o1", "c1", string.Empty, written.ToString()));
+        var after = await _completer.CompleteAsync(new OrderRequest("o2", "c2", string.Empty, Arrivals.At(closedAt, seq + 1)));
+
+        Assert.True(closedAt >= sale.OpensAt);
+        Assert.Equal(OrderResult.Complete, before.Result);
+        Assert.Equal(OrderResult.Closed, after.Result);
+        Assert.Equal("arrived after the sale was closed", (string?)(await Db.StreamRangeAsync(RedisKeys.Rejected))[0]["detail"]);
+    }
+
+    [Fact]
     public async Task An_order_that_arrived_inside_the_window_is_sold_however_late_it_is_processed()
     {
         var sale = await new SaleStore(redis.Redis).StartAsync(5, TimeSpan.FromMinutes(1), force: false);
