@@ -127,6 +127,10 @@ public sealed class CompletionBatcherTests(RedisFixture redis) : IClassFixture<R
         await using var batcher = new CompletionBatcher(connection, maxBatch: 2, callsInFlight: 1);
         await redis.Database.ExecuteAsync("CONFIG", "RESETSTAT");
 
+        // A fresh connection may still have its own start-up commands out; counted below, they once read as a second call.
+        await connection.GetDatabase().PingAsync();
+        await WaitUntilAsync(() => connection.GetCounters().TotalOutstanding == 0, "the new connection never settled");
+
         Task<OrderOutcome>[] calls;
         long outstandingWhileFrozen;
         redis.Server.Pause();
