@@ -37,8 +37,9 @@ local function last_id()
   return '0-0'
 end
 
-local function fence(ms)
-  local last = tonumber(string.match(last_id(), '^(%d+)%-')) or 0
+-- `last_read` is the stream's last id when the caller has already read it.
+local function fence(ms, last_read)
+  local last = tonumber(string.match(last_read or last_id(), '^(%d+)%-')) or 0
   if last < ms then
     redis.call('XSETID', orders, ms .. '-0')
   end
@@ -50,8 +51,9 @@ if mode == 'now' then
   end
   local at = math.min(now, closes or now)
   -- Orders of the closing millisecond already in the stream arrived before the close: its last id tells them apart.
-  redis.call('HSET', sale, 'state', 'closed', 'closed', at, 'closed-after', last_id())
-  fence(at)
+  local last = last_id()
+  redis.call('HSET', sale, 'state', 'closed', 'closed', at, 'closed-after', last)
+  fence(at, last)
   return { 'closed', tostring(at) }
 end
 
