@@ -37,5 +37,8 @@ fi
 
 say "building (Release)"
 dotnet build "$ROOT/PopupStore.sln" -c Release -nologo -v quiet >"$WORK/build.log" 2>&1 || { tail -30 "$WORK/build.log" >&2; exit 1; }
-dotnet "$ROOT/src/LoadClient/bin/Release/net10.0/PopupStore.LoadClient.dll" bench --redis "$BENCH_REDIS" --force \
-  --silo-dll "$ROOT/src/Silo/bin/Release/net10.0/PopupStore.Silo.dll" --report-json "$WORK/bench.json" "$@"
+# Defaults for what the caller did not choose: the LoadClient takes each option once.
+defaults=()
+[[ " $* " == *" --silo-dll "* ]] || defaults+=(--silo-dll "$ROOT/src/Silo/bin/Release/net10.0/PopupStore.Silo.dll")
+[[ " $* " == *" --report-json "* ]] || defaults+=(--report-json "$WORK/bench.json")
+dotnet "$ROOT/src/LoadClient/bin/Release/net10.0/PopupStore.LoadClient.dll" bench --redis "$BENCH_REDIS" --force "${defaults[@]}" "$@"
