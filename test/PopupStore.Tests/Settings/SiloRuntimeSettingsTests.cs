@@ -10,6 +10,7 @@ public sealed class SiloRuntimeSettingsTests
 {
     [Theory]
     [InlineData("System.Runtime.TieredPGO", false)]
+    [InlineData("System.Runtime.TieredCompilation.QuickJit", false)]
     [InlineData("System.GC.Server", false)]
     public void The_silo_ships_its_runtime_switches(string name, bool expected)
     {
