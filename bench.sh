@@ -37,7 +37,6 @@ fi
 
 say "building (Release)"
 dotnet build "$ROOT/PopupStore.sln" -c Release -nologo -v quiet >"$WORK/build.log" 2>&1 || { tail -30 "$WORK/build.log" >&2; exit 1; }
-# Defaults for what the caller did not choose: the LoadClient takes each option once.
 # given OPTION ARGS...: whether ARGS hold OPTION, as "OPTION value", "OPTION=value" or "OPTION:value".
 given() {
   local option="$1" arg
@@ -47,6 +46,7 @@ given() {
   done
   return 1
 }
+# Defaults for what the caller did not choose: the LoadClient takes each option once.
 defaults=()
 given --silo-dll "$@" || defaults+=(--silo-dll "$ROOT/src/Silo/bin/Release/net10.0/PopupStore.Silo.dll")
 given --report-json "$@" || defaults+=(--report-json "$WORK/bench.json")
