@@ -8,8 +8,9 @@ using StackExchange.Redis;
 namespace PopupStore.LoadClient.Bench;
 
 /// <summary>
-/// <c>bench</c>: the limit (completion script alone), the direct consumer (no Orleans) and the cluster
-/// (1 and 3 silo processes) on one Redis in one run, with ratios. It replaces the sale in that Redis.
+/// <c>bench</c>: the limit (completion script alone), the direct consumer (no Orleans), Orleans' own floor, the
+/// seed's Gears design and the cluster (1 and 3 silo processes) on one Redis in one run, with ratios. It replaces
+/// the sale in that Redis.
 /// </summary>
 public static class BenchCommand
 {
@@ -24,8 +25,8 @@ public static class BenchCommand
         var silos = new Option<string>("--silos") { Description = "Cluster sizes to measure, comma separated", DefaultValueFactory = _ => "1,3" };
         var only = new Option<string>("--only")
         {
-            Description = "Measures to run: limit,direct,seed-gears,cluster,http (seed-gears needs RedisGears in this Redis; http: the largest cluster with buyers through the storefront)",
-            DefaultValueFactory = _ => "limit,direct,seed-gears,cluster,http",
+            Description = "Measures to run: limit,direct,floor,seed-gears,cluster,http (floor: Orleans alone, an empty customer grain per call, no Redis; seed-gears needs RedisGears in this Redis; http: the largest cluster with buyers through the storefront)",
+            DefaultValueFactory = _ => "limit,direct,floor,seed-gears,cluster,http",
         };
         var siloDll = new Option<FileInfo?>("--silo-dll") { Description = "Path to PopupStore.Silo.dll (default: found from the repository's build output)" };
         var pollers = CommonOptions.Count("--pollers", "Pollers per silo, and consumers of the direct baseline", 2, max: 64);
@@ -34,7 +35,7 @@ public static class BenchCommand
         var reportJson = new Option<FileInfo?>("--report-json") { Description = "Also write the table as JSON to this file" };
         var force = new Option<bool>("--force") { Description = "Run even though a sale exists in this Redis (it is replaced)" };
 
-        var command = new Command("bench", "Benchmark: completion script limit, direct consumer, the seed's Gears design and 1/3-silo clusters on one Redis (replaces its sale)")
+        var command = new Command("bench", "Benchmark: completion script limit, direct consumer, Orleans' own floor, the seed's Gears design and 1/3-silo clusters on one Redis (replaces its sale)")
         {
             buyers, units, duplicates, steady, silos, only, siloDll, pollers, batch, repeat, reportJson, force,
         };
@@ -43,9 +44,9 @@ public static class BenchCommand
         {
             var sizes = ParseSizes(parse.GetValue(silos)!);
             var measures = parse.GetValue(only)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet();
-            if (sizes is null || measures.Except(["limit", "direct", "seed-gears", "cluster", "http"]).Any())
+            if (sizes is null || measures.Except(["limit", "direct", "floor", "seed-gears", "cluster", "http"]).Any())
             {
-                await Console.Error.WriteLineAsync("popupstore: --silos takes sizes like 1,3 and --only a list of limit,direct,seed-gears,cluster,http (see --help)");
+                await Console.Error.WriteLineAsync("popupstore: --silos takes sizes like 1,3 and --only a list of limit,direct,floor,seed-gears,cluster,http (see --help)");
                 return ExitCodes.Usage;
             }
 
@@ -55,7 +56,7 @@ public static class BenchCommand
                 return ExitCodes.Failed;
             }
 
-            var dll = parse.GetValue(siloDll)?.FullName ?? SiloProcesses.FindSiloDll();
+            var dll = parse.GetValue(siloDll)?.FullName ?? BuildOutputs.FindSiloDll();
             if ((measures.Contains("cluster") || measures.Contains("http")) && (dll is null || !File.Exists(dll)))
             {
                 await Console.Error.WriteLineAsync("popupstore: PopupStore.Silo.dll not found; build the solution or pass --silo-dll");
@@ -105,6 +106,11 @@ public static class BenchCommand
         if (measures.Contains("direct"))
         {
             rows.Add(await runner.DirectAsync(pollers, batchSize));
+        }
+
+        if (measures.Contains("floor"))
+        {
+            rows.AddRange(await runner.OrleansFloorAsync(BuildOutputs.FindOrleansFloorDll(), batchSize));
         }
 
         if (measures.Contains("seed-gears"))

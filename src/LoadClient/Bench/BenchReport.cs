@@ -59,6 +59,23 @@ public sealed record BenchReport(
         }
     }
 
+    private const string OrleansFloor = "orleans-floor";
+
+    /// <summary>
+    /// Each cluster's silo CPU per order over what Orleans alone spends on a call that activates a new grain: how
+    /// far the order path is above the floor that one customer grain per first-time buyer puts under it.
+    /// </summary>
+    public IReadOnlyDictionary<string, double?> SiloCpuOverFloor
+    {
+        get
+        {
+            var floor = Rows.FirstOrDefault(r => r.Name == OrleansFloor)?.SiloCpuMicrosecondsPerOrder;
+            return Rows
+                .Where(r => r.Name.StartsWith("cluster", StringComparison.Ordinal) && r.SiloCpuMicrosecondsPerOrder is not null && floor is > 0)
+                .ToDictionary(r => r.Name, r => (double?)Math.Round(r.SiloCpuMicrosecondsPerOrder!.Value / floor!.Value, 2));
+        }
+    }
+
     public void Print(TextWriter output)
     {
         static string N(double? value, string format = "0") => value is { } v ? v.ToString(format, CultureInfo.InvariantCulture) : "-";
@@ -86,5 +103,10 @@ public sealed record BenchReport(
         var ranges = BenchRounds.RatioRanges(this);
         string Range(string name) => ranges.TryGetValue(name, out var range) ? $" ({N(range.Low, "0.00")}-{N(range.High, "0.00")} over the rounds)" : string.Empty;
         output.WriteLine("Ratios (orders/s): " + string.Join(", ", Ratios.Select(r => $"{r.Key} = {N(r.Value, "0.00")}{Range(r.Key)}")));
+        if (SiloCpuOverFloor.Count > 0)
+        {
+            output.WriteLine($"Silo CPU per order over {OrleansFloor} (Orleans alone, an activation per call): " +
+                string.Join(", ", SiloCpuOverFloor.Select(r => $"{r.Key} = {N(r.Value, "0.00")}")));
+        }
     }
 }

@@ -22,6 +22,35 @@ public sealed class BenchRunner(IConnectionMultiplexer redis, string connectionS
         return new BenchRow(name, Math.Round(rate, 1), null, null, null, null, RedisCpuMicrosecondsPerOrder: redisCpu);
     }
 
+    /// <summary>
+    /// Orleans alone on this machine (<see cref="OrleansFloorProcess"/>): one row for calls that each activate a new
+    /// customer grain, as a purchase crowd's first orders do, one for calls to active grains. Calls per second
+    /// go in the orders/s column, CPU per call in the silo CPU column. As many calls as the purchase crowd has buyers.
+    /// </summary>
+    public async Task<IReadOnlyList<BenchRow>> OrleansFloorAsync(string? dll, int batchSize)
+    {
+        const string name = "orleans-floor";
+        if (dll is null || !File.Exists(dll))
+        {
+            const string why = "PopupStore.OrleansFloor.dll not found; build the solution";
+            log.WriteLine($"{name}: not measured: {why}");
+            return [new BenchRow(name, 0, null, null, null, null, Passed: true, Note: why)];
+        }
+
+        var calls = Math.Max(1_000, Math.Min(scenario.Buyers, 30_000));
+        log.WriteLine($"{name}: one silo, no Redis, an empty customer grain; {calls} calls to new grains, then to the same grains active");
+        var floor = await OrleansFloorProcess.RunAsync(dll, calls, batchSize, TimeSpan.FromMinutes(5));
+        // Warm-up calls activate grains too: every measured call must have met a grain of its own.
+        var passed = floor.Activations >= floor.Calls;
+        log.WriteLine($"{name}: new grains {floor.NewCpuMicrosecondsPerCall:0.0} us of CPU per call ({floor.NewCallsPerSecond:0} calls/s), " +
+            $"active grains {floor.WarmCpuMicrosecondsPerCall:0.0} us ({floor.WarmCallsPerSecond:0} calls/s), {floor.Activations} activations");
+        return
+        [
+            new BenchRow(name, floor.NewCallsPerSecond, null, null, null, null, SiloCpuMicrosecondsPerOrder: floor.NewCpuMicrosecondsPerCall, Passed: passed),
+            new BenchRow($"{name}-warm", floor.WarmCallsPerSecond, null, null, null, null, SiloCpuMicrosecondsPerOrder: floor.WarmCpuMicrosecondsPerCall, Passed: passed),
+        ];
+    }
+
     /// <summary>The seed demo's design made correct: orders answered inside Redis by a RedisGears StreamReader.</summary>
     public async Task<BenchRow> SeedGearsAsync()
     {

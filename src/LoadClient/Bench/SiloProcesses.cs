@@ -162,21 +162,4 @@ public sealed class SiloProcesses : IAsyncDisposable
 
         return 0;
     }
-
-    public static string? FindSiloDll()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            foreach (var configuration in new[] { "Release", "Debug" })
-            {
-                var candidate = Path.Combine(dir.FullName, "src", "Silo", "bin", configuration, "net10.0", "PopupStore.Silo.dll");
-                if (File.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
-        }
-
-        return null;
-    }
 }

@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+
+namespace PopupStore.LoadClient.Bench;
+
+/// <summary>
+/// Runs PopupStore.OrleansFloor in a process of its own (the silo's runtime switches, a silo's GC budget) and reads
+/// its JSON: what Orleans alone costs per call to a new and to an active customer grain on this machine.
+/// </summary>
+public static class OrleansFloorProcess
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static async Task<Measured> RunAsync(string dll, int calls, int batchSize, TimeSpan timeout)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(dll);
+        start.ArgumentList.Add("--json");
+        start.ArgumentList.Add("--calls");
+        start.ArgumentList.Add(calls.ToString(CultureInfo.InvariantCulture));
+        start.ArgumentList.Add("--batch-size");
+        start.ArgumentList.Add(batchSize.ToString(CultureInfo.InvariantCulture));
+        // The same GC budget every launcher gives a silo (SiloProcesses).
+        start.Environment["DOTNET_GCgen0size"] = Environment.GetEnvironmentVariable("DOTNET_GCgen0size") ?? "0x400000";
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the Orleans floor process");
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"the Orleans floor run did not finish within {timeout.TotalSeconds:0} s");
+        }
+
+        var text = (await output).Trim();
+        if (process.ExitCode != 0 || text.Length == 0)
+        {
+            throw new InvalidOperationException($"the Orleans floor run exited with code {process.ExitCode}: {(await errors).Trim()}");
+        }
+
+        return JsonSerializer.Deserialize<Measured>(text.Split('\n')[^1], Json)
+            ?? throw new InvalidOperationException($"the Orleans floor run printed no result: {text}");
+    }
+
+    /// <summary>The figures of the floor's JSON the benchmark uses.</summary>
+    public sealed record Measured(
+        int Calls,
+        double NewCallsPerSecond,
+        double NewCpuMicrosecondsPerCall,
+        double WarmCallsPerSecond,
+        double WarmCpuMicrosecondsPerCall,
+        long Activations);
+}

@@ -1,0 +1,21 @@
+using Orleans.Placement;
+using PopupStore.Core.Orders;
+
+namespace PopupStore.OrleansFloor.Grains;
+
+/// <summary>Answers every order at once. Counts its activations, so a run can prove each call met a new grain.</summary>
+[PreferLocalPlacement]
+public sealed class EmptyCustomerGrain : Grain, IEmptyCustomerGrain
+{
+    private static long s_activations;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref s_activations);
+        return Task.CompletedTask;
+    }
+
+    public ValueTask<OrderOutcome> PlaceOrder(OrderRequest order) => ValueTask.FromResult(new OrderOutcome(OrderResult.Complete, Fresh: true));
+
+    public ValueTask<long> Activations() => ValueTask.FromResult(Interlocked.Read(ref s_activations));
+}

@@ -1,0 +1,14 @@
+using PopupStore.Core.Orders;
+
+namespace PopupStore.OrleansFloor.Grains;
+
+/// <summary>The customer grain's shape with none of its work: what Orleans alone charges for a call.</summary>
+[Alias("PopupStore.OrleansFloor.IEmptyCustomerGrain")]
+public interface IEmptyCustomerGrain : IGrainWithStringKey
+{
+    [Alias("PlaceOrder")]
+    ValueTask<OrderOutcome> PlaceOrder(OrderRequest order);
+
+    [Alias("Activations")]
+    ValueTask<long> Activations();
+}

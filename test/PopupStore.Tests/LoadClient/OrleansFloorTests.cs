@@ -1,0 +1,64 @@
+using System.Text.Json;
+using PopupStore.LoadClient.Bench;
+
+namespace PopupStore.Tests.LoadClient;
+
+/// <summary>
+/// The benchmark's orleans-floor rows: the floor program run as the benchmark runs it (its own process, a real
+/// in-process silo), its runtime switches against the silo's, and the ratio the table prints from it.
+/// </summary>
+public sealed class OrleansFloorTests
+{
+    [Fact]
+    public async Task Every_measured_call_meets_a_grain_of_its_own_and_is_answered()
+    {
+        var dll = BuildOutputs.FindOrleansFloorDll();
+        Assert.True(dll is not null, "PopupStore.OrleansFloor.dll is not built");
+
+        var floor = await OrleansFloorProcess.RunAsync(dll, calls: 300, batchSize: 50, TimeSpan.FromMinutes(2));
+
+        Assert.Equal(300, floor.Calls);
+        // The warm-up's grains plus one per measured call: a call that reused a grain would leave fewer.
+        Assert.Equal(300 + 2_000, floor.Activations);
+        Assert.True(floor.NewCallsPerSecond > 0 && floor.WarmCallsPerSecond > 0);
+        Assert.True(floor.NewCpuMicrosecondsPerCall > 0 && floor.WarmCpuMicrosecondsPerCall > 0);
+    }
+
+    [Theory]
+    [InlineData("System.Runtime.TieredPGO")]
+    [InlineData("System.Runtime.TieredCompilation.QuickJit")]
+    [InlineData("System.GC.Server")]
+    [InlineData("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit")]
+    public void The_floor_runs_with_the_silos_runtime_switches(string name)
+    {
+        var floorConfig = Path.ChangeExtension(BuildOutputs.FindOrleansFloorDll()!, ".runtimeconfig.json");
+        var siloConfig = Path.ChangeExtension(BuildOutputs.FindSiloDll()!, ".runtimeconfig.json");
+
+        Assert.Equal(Setting(siloConfig, name), Setting(floorConfig, name));
+    }
+
+    [Fact]
+    public void Silo_cpu_is_compared_with_the_floor_of_new_grains_not_of_active_ones()
+    {
+        var report = new BenchReport(new BenchScenario(30_000, 10_000, 0.1, TimeSpan.FromSeconds(10)), "6.2.6", 2,
+        [
+            new BenchRow("orleans-floor", 30_000, null, null, null, null, SiloCpuMicrosecondsPerOrder: 40),
+            new BenchRow("orleans-floor-warm", 150_000, null, null, null, null, SiloCpuMicrosecondsPerOrder: 8),
+            new BenchRow("cluster-1", 20_000, 1, 2, 3, 0.5, SiloCpuMicrosecondsPerOrder: 60),
+            new BenchRow("cluster-3", 18_000, 1, 2, 3, 0.5, SiloCpuMicrosecondsPerOrder: 100),
+        ]);
+
+        Assert.Equal(new Dictionary<string, double?> { ["cluster-1"] = 1.5, ["cluster-3"] = 2.5 }, report.SiloCpuOverFloor);
+        var printed = new StringWriter();
+        report.Print(printed);
+        Assert.Contains("cluster-1 = 1.50, cluster-3 = 2.50", printed.ToString(), StringComparison.Ordinal);
+    }
+
+    private static string Setting(string runtimeConfig, string name)
+    {
+        using var config = JsonDocument.Parse(File.ReadAllText(runtimeConfig));
+        var properties = config.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
+        Assert.True(properties.TryGetProperty(name, out var value), $"{runtimeConfig} does not set {name}");
+        return value.GetRawText();
+    }
+}
