@@ -10,13 +10,18 @@ namespace PopupStore.OrleansFloor;
 
 /// <summary>
 /// One silo in this process, no Redis, no cluster peers: an empty customer grain called in batches, once per new
-/// customer and once more per customer already active. What is left of a real silo's CPU per order above these
-/// figures is the order path's own work; what is below them no change to that path can reach.
+/// customer (answering at once, and answering after a stand-in batcher as the real grain waits for its script), and
+/// once more per customer already active. What is left of a real silo's CPU per order above these figures is the
+/// order path's own work; what is below them no change to that path can reach.
 /// </summary>
 public static class FloorRun
 {
-    /// <summary>Calls before measuring, so the measured phases run compiled code, as the benchmark's silos do by their crowd's end.</summary>
+    /// <summary>Calls of each kind before measuring, so the measured phases run compiled code, as the benchmark's silos do by their crowd's end.</summary>
     public const int WarmUpCalls = 2_000;
+
+    // The two new-grain phases run in alternating slices: every live activation makes later garbage collections
+    // dearer, and neither phase should be the one that always runs on the bigger heap.
+    private const int Slices = 3;
 
     public static async Task<FloorResult> RunAsync(int calls, int batchSize, TextWriter progress)
     {
@@ -29,22 +34,40 @@ public static class FloorRun
         await host.StartAsync();
         try
         {
-            var caller = host.Services.GetRequiredService<IGrainFactory>().GetGrain<IFloorCallerGrain>("caller");
-            progress.WriteLine($"orleans-floor: warming up with {WarmUpCalls} calls");
-            await caller.CallCustomers("warm-up", WarmUpCalls, batchSize);
+            var grains = host.Services.GetRequiredService<IGrainFactory>();
+            var caller = grains.GetGrain<IFloorCallerGrain>("caller");
+            progress.WriteLine($"orleans-floor: warming up with {WarmUpCalls} calls of each kind");
+            await caller.CallCustomers("warm-up", WarmUpCalls, batchSize, wait: false);
+            await caller.CallCustomers("warm-up-wait", WarmUpCalls, batchSize, wait: true);
             GC.Collect();
 
-            progress.WriteLine($"orleans-floor: {calls} calls to new customer grains, batches of {batchSize}");
+            progress.WriteLine($"orleans-floor: {calls} calls to new customer grains answering at once and {calls} to new ones waiting for a batched answer, batches of {batchSize}");
+            var answering = new Phase();
+            var waiting = new Phase();
             var gcBefore = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
-            var (newRate, newCpu) = await MeasureAsync(() => caller.CallCustomers("customer", calls, batchSize), calls);
+            for (var slice = 0; slice < Slices; slice++)
+            {
+                var size = (calls / Slices) + (slice < calls % Slices ? 1 : 0);
+                await answering.MeasureAsync(() => caller.CallCustomers($"customer-{slice}", size, batchSize, wait: false), size);
+                await waiting.MeasureAsync(() => caller.CallCustomers($"waiting-{slice}", size, batchSize, wait: true), size);
+            }
+
             var gcAfter = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
 
-            progress.WriteLine($"orleans-floor: the same {calls} calls to the grains now active");
-            var (warmRate, warmCpu) = await MeasureAsync(() => caller.CallCustomers("customer", calls, batchSize), calls);
+            progress.WriteLine($"orleans-floor: the first {calls} calls again, to the grains now active");
+            var active = new Phase();
+            for (var slice = 0; slice < Slices; slice++)
+            {
+                var size = (calls / Slices) + (slice < calls % Slices ? 1 : 0);
+                await active.MeasureAsync(() => caller.CallCustomers($"customer-{slice}", size, batchSize, wait: false), size);
+            }
 
-            var activations = await host.Services.GetRequiredService<IGrainFactory>().GetGrain<IEmptyCustomerGrain>("customer-0").Activations();
+            var activations = await grains.GetGrain<IEmptyCustomerGrain>("customer-0-0").Activations();
             return new FloorResult(
-                calls, batchSize, Math.Round(newRate, 1), Math.Round(newCpu, 1), Math.Round(warmRate, 1), Math.Round(warmCpu, 1),
+                calls, batchSize,
+                answering.CallsPerSecond, answering.CpuMicrosecondsPerCall,
+                waiting.CallsPerSecond, waiting.CpuMicrosecondsPerCall,
+                active.CallsPerSecond, active.CpuMicrosecondsPerCall,
                 activations, gcAfter.Item1 - gcBefore.Item1, gcAfter.Item2 - gcBefore.Item2, gcAfter.Item3 - gcBefore.Item3);
         }
         finally
@@ -53,26 +76,40 @@ public static class FloorRun
         }
     }
 
-    private static async Task<(double CallsPerSecond, double CpuMicrosecondsPerCall)> MeasureAsync(Func<Task<int>> phase, int calls)
-    {
-        using var self = Process.GetCurrentProcess();
-        var cpuBefore = self.TotalProcessorTime;
-        var clock = Stopwatch.StartNew();
-        var answered = await phase();
-        clock.Stop();
-        self.Refresh();
-        if (answered != calls)
-        {
-            throw new InvalidOperationException($"{answered} of {calls} calls were answered");
-        }
-
-        return (calls / clock.Elapsed.TotalSeconds, (self.TotalProcessorTime - cpuBefore).TotalMicroseconds / calls);
-    }
-
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Wall time and the whole process' CPU (user + system) over the slices of one kind of call.</summary>
+    private sealed class Phase
+    {
+        private TimeSpan _wall;
+        private TimeSpan _cpu;
+        private int _calls;
+
+        public double CallsPerSecond => Math.Round(_calls / _wall.TotalSeconds, 1);
+
+        public double CpuMicrosecondsPerCall => Math.Round(_cpu.TotalMicroseconds / _calls, 1);
+
+        public async Task MeasureAsync(Func<Task<int>> slice, int calls)
+        {
+            using var self = Process.GetCurrentProcess();
+            var cpuBefore = self.TotalProcessorTime;
+            var clock = Stopwatch.StartNew();
+            var answered = await slice();
+            clock.Stop();
+            self.Refresh();
+            if (answered != calls)
+            {
+                throw new InvalidOperationException($"{answered} of {calls} calls were answered");
+            }
+
+            _wall += clock.Elapsed;
+            _cpu += self.TotalProcessorTime - cpuBefore;
+            _calls += calls;
+        }
     }
 }

@@ -2,13 +2,14 @@ using System.CommandLine;
 using System.Text.Json;
 using PopupStore.OrleansFloor;
 
-var calls = Count("--calls", "Calls per phase: one to each of this many new customer grains, then one more to each", 30_000, 100, 10_000_000);
+var calls = Count("--calls", "Calls of each kind: to this many new customer grains answering at once, as many waiting for an answer, then to the first ones again", 30_000, 100, 10_000_000);
 var batchSize = Count("--batch-size", "Calls sent at once before awaiting their answers (a poller's batch)", 200, 1, 10_000);
 var json = new Option<bool>("--json") { Description = "Print the result as one JSON object instead of a sentence" };
 
 var root = new RootCommand(
     "What Orleans alone costs per call on this machine: one in-process silo, an empty customer grain called in batches, " +
-    "first once per new grain (an activation per call), then once more per active grain. No Redis.")
+    "once per new grain (an activation per call) answering at once, once per new grain waiting for a batched answer as " +
+    "the real customer grain waits for its script, then once more per active grain. No Redis.")
 {
     calls, batchSize, json,
 };
@@ -19,8 +20,9 @@ root.SetAction(async (parse, _) =>
     Console.WriteLine(parse.GetValue(json)
         ? JsonSerializer.Serialize(result, new JsonSerializerOptions(JsonSerializerDefaults.Web))
         : $"new grains: {result.NewCpuMicrosecondsPerCall:0.0} us of CPU per call, {result.NewCallsPerSecond:0} calls/s; " +
+          $"new grains waiting for a batched answer: {result.NewWaitingCpuMicrosecondsPerCall:0.0} us, {result.NewWaitingCallsPerSecond:0} calls/s; " +
           $"active grains: {result.WarmCpuMicrosecondsPerCall:0.0} us, {result.WarmCallsPerSecond:0} calls/s; " +
-          $"{result.Activations} activations, GC {result.NewPhaseGen0}/{result.NewPhaseGen1}/{result.NewPhaseGen2} (gen0/1/2) while activating");
+          $"{result.Activations} activations, GC {result.NewPhasesGen0}/{result.NewPhasesGen1}/{result.NewPhasesGen2} (gen0/1/2) while activating");
     return 0;
 });
 return await root.Parse(args).InvokeAsync();

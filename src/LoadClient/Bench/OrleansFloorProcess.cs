@@ -6,7 +6,8 @@ namespace PopupStore.LoadClient.Bench;
 
 /// <summary>
 /// Runs PopupStore.OrleansFloor in a process of its own (the silo's runtime switches, a silo's GC budget) and reads
-/// its JSON: what Orleans alone costs per call to a new and to an active customer grain on this machine.
+/// its JSON: what Orleans alone costs per call to a new customer grain (answering at once, and waiting for a batched
+/// answer as the real one waits for its script) and to an active one, on this machine.
 /// </summary>
 public static class OrleansFloorProcess
 {
@@ -61,6 +62,8 @@ public static class OrleansFloorProcess
         int Calls,
         double NewCallsPerSecond,
         double NewCpuMicrosecondsPerCall,
+        double NewWaitingCallsPerSecond,
+        double NewWaitingCpuMicrosecondsPerCall,
         double WarmCallsPerSecond,
         double WarmCpuMicrosecondsPerCall,
         long Activations);

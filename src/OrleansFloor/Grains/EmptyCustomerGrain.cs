@@ -3,7 +3,7 @@ using PopupStore.Core.Orders;
 
 namespace PopupStore.OrleansFloor.Grains;
 
-/// <summary>Answers every order at once. Counts its activations, so a run can prove each call met a new grain.</summary>
+/// <summary>Answers every order at once, or after a stand-in batcher. Counts its activations, so a run can prove each call met a new grain.</summary>
 [PreferLocalPlacement]
 public sealed class EmptyCustomerGrain : Grain, IEmptyCustomerGrain
 {
@@ -16,6 +16,8 @@ public sealed class EmptyCustomerGrain : Grain, IEmptyCustomerGrain
     }
 
     public ValueTask<OrderOutcome> PlaceOrder(OrderRequest order) => ValueTask.FromResult(new OrderOutcome(OrderResult.Complete, Fresh: true));
+
+    public async ValueTask<OrderOutcome> PlaceOrderAndWait(OrderRequest order) => await StandInCompletion.CompleteAsync();
 
     public ValueTask<long> Activations() => ValueTask.FromResult(Interlocked.Read(ref s_activations));
 }

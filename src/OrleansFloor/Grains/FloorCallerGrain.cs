@@ -10,7 +10,7 @@ namespace PopupStore.OrleansFloor.Grains;
 [PreferLocalPlacement]
 public sealed class FloorCallerGrain : Grain, IFloorCallerGrain
 {
-    public async Task<int> CallCustomers(string prefix, int customers, int batchSize)
+    public async Task<int> CallCustomers(string prefix, int customers, int batchSize, bool wait)
     {
         var probe = (GrainReference)(object)GrainFactory.GetGrain<IEmptyCustomerGrain>("type-probe");
         var (type, contract) = (probe.GrainId.Type, probe.InterfaceType);
@@ -25,7 +25,7 @@ public sealed class FloorCallerGrain : Grain, IFloorCallerGrain
                 var customer = $"{prefix}-{n}";
                 var order = new OrderRequest($"order-{prefix}-{n}", customer, string.Empty, $"{n + 1}-0", Generation: 1);
                 var grain = (IEmptyCustomerGrain)GrainFactory.GetGrain(GrainId.Create(type, customer), contract);
-                calls[i] = grain.PlaceOrder(order).AsTask();
+                calls[i] = (wait ? grain.PlaceOrderAndWait(order) : grain.PlaceOrder(order)).AsTask();
             }
 
             for (var i = 0; i < count; i++)

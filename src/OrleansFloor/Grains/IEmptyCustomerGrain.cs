@@ -9,6 +9,10 @@ public interface IEmptyCustomerGrain : IGrainWithStringKey
     [Alias("PlaceOrder")]
     ValueTask<OrderOutcome> PlaceOrder(OrderRequest order);
 
+    /// <summary>Waits for a batched answer inside its turn, as the real customer grain waits for the script's.</summary>
+    [Alias("PlaceOrderAndWait")]
+    ValueTask<OrderOutcome> PlaceOrderAndWait(OrderRequest order);
+
     [Alias("Activations")]
     ValueTask<long> Activations();
 }

@@ -4,7 +4,10 @@ namespace PopupStore.OrleansFloor.Grains;
 [Alias("PopupStore.OrleansFloor.IFloorCallerGrain")]
 public interface IFloorCallerGrain : IGrainWithStringKey
 {
-    /// <summary>One call to each of the customers <c>prefix-0</c> to <c>prefix-(customers - 1)</c>; returns the answers counted.</summary>
+    /// <summary>
+    /// One call to each of the customers <c>prefix-0</c> to <c>prefix-(customers - 1)</c>; returns the answers counted.
+    /// With <paramref name="wait"/> each grain waits for a batched answer inside its turn.
+    /// </summary>
     [Alias("CallCustomers")]
-    Task<int> CallCustomers(string prefix, int customers, int batchSize);
+    Task<int> CallCustomers(string prefix, int customers, int batchSize, bool wait);
 }
