@@ -25,6 +25,18 @@ public sealed class OrleansFloorTests
         Assert.True(floor.NewCpuMicrosecondsPerCall > 0 && floor.NewWaitingCpuMicrosecondsPerCall > 0 && floor.WarmCpuMicrosecondsPerCall > 0);
     }
 
+    [Fact]
+    public async Task A_run_that_fails_says_why()
+    {
+        var dll = BuildOutputs.FindOrleansFloorDll();
+        Assert.True(dll is not null, "PopupStore.OrleansFloor.dll is not built");
+
+        // Under the floor program's minimum: it refuses the option and exits without measuring.
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => OrleansFloorProcess.RunAsync(dll, calls: 5, batchSize: 50, TimeSpan.FromMinutes(1)));
+
+        Assert.Contains("--calls: '5' is not a whole number from 100 to 10000000", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("System.Runtime.TieredPGO")]
     [InlineData("System.Runtime.TieredCompilation.QuickJit")]
