@@ -7,12 +7,17 @@ public static class BuildOutputs
 
     public static string? FindOrleansFloorDll() => Find("OrleansFloor", "PopupStore.OrleansFloor.dll");
 
-    /// <summary>src/&lt;project&gt;/bin/(Release|Debug)/net10.0/&lt;dll&gt; in this directory or one above it, Release first.</summary>
+    /// <summary>
+    /// src/&lt;project&gt;/bin/(Release|Debug)/net10.0/&lt;dll&gt; in this directory or one above it, the configuration
+    /// this program was built in first: a Debug test run must not pick up a Release build left behind by an older bench.
+    /// </summary>
     private static string? Find(string project, string dll)
     {
+        var built = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
+        string[] configurations = built == "Debug" ? ["Debug", "Release"] : ["Release", "Debug"];
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            foreach (var configuration in new[] { "Release", "Debug" })
+            foreach (var configuration in configurations)
             {
                 var candidate = Path.Combine(dir.FullName, "src", project, "bin", configuration, "net10.0", dll);
                 if (File.Exists(candidate))
