@@ -15,22 +15,12 @@ public static class OrleansFloorProcess
 
     public static async Task<Measured> RunAsync(string dll, int calls, int batchSize, TimeSpan timeout)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(dll);
+        var start = SiloLaunch.StartInfo(dll);
         start.ArgumentList.Add("--json");
         start.ArgumentList.Add("--calls");
         start.ArgumentList.Add(calls.ToString(CultureInfo.InvariantCulture));
         start.ArgumentList.Add("--batch-size");
         start.ArgumentList.Add(batchSize.ToString(CultureInfo.InvariantCulture));
-        // The same GC budget every launcher gives a silo (SiloProcesses).
-        start.Environment["DOTNET_GCgen0size"] = Environment.GetEnvironmentVariable("DOTNET_GCgen0size") ?? "0x400000";
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the Orleans floor process");
         process.StandardInput.Close();

@@ -26,17 +26,7 @@ public sealed class SiloProcesses : IAsyncDisposable
             for (var i = 0; i < count; i++)
             {
                 var http = LoopbackPorts.Free();
-                var start = new ProcessStartInfo("dotnet")
-                {
-                    WorkingDirectory = Path.GetDirectoryName(siloDll)!,
-                    RedirectStandardOutput = true,
-                    RedirectStandardError = true,
-
-                    // Not the terminal: a silo in a background process group that touches it is stopped by job control.
-                    RedirectStandardInput = true,
-                    UseShellExecute = false,
-                };
-                start.ArgumentList.Add(siloDll);
+                var start = SiloLaunch.StartInfo(siloDll);
                 start.Environment["ConnectionStrings__Redis"] = redis;
                 start.Environment["Orleans__ClusterId"] = clusterId;
                 start.Environment["Orleans__Endpoints__SiloPort"] = LoopbackPorts.Free().ToString(CultureInfo.InvariantCulture);
@@ -45,8 +35,6 @@ public sealed class SiloProcesses : IAsyncDisposable
                 start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{http}";
                 start.Environment["Logging__LogLevel__Default"] = "Warning";
 
-                // What every launcher gives a silo (README, "Configuration"): short GC pauses.
-                start.Environment["DOTNET_GCgen0size"] = Environment.GetEnvironmentVariable("DOTNET_GCgen0size") ?? "0x400000";
                 foreach (var (key, value) in settings)
                 {
                     start.Environment[key] = value;
