@@ -58,7 +58,8 @@ public static class BenchRounds
             M(r => r.RedisCpuMicrosecondsPerOrder),
             null,
             M(r => r.PurchaseRedisCpuMicrosecondsPerOrder),
-            M(r => r.PurchaseClientCpuMicrosecondsPerOrder));
+            M(r => r.PurchaseClientCpuMicrosecondsPerOrder),
+            M(r => r.PurchaseSiloCpuMicrosecondsPerOrder));
     }
 
     /// <summary>For every ratio of the table, the lowest and the highest one round gave on its own.</summary>

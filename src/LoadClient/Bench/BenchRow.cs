@@ -20,4 +20,5 @@ public sealed record BenchRow(
     double? RedisCpuMicrosecondsPerOrder = null,
     string? Note = null,
     double? PurchaseRedisCpuMicrosecondsPerOrder = null,
-    double? PurchaseClientCpuMicrosecondsPerOrder = null);
+    double? PurchaseClientCpuMicrosecondsPerOrder = null,
+    double? PurchaseSiloCpuMicrosecondsPerOrder = null);

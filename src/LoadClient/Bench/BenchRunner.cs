@@ -134,7 +134,7 @@ public sealed class BenchRunner(IConnectionMultiplexer redis, string connectionS
             var report = await run();
             answered += report.Answered;
             return report;
-        }, viaHttp ? processes.Storefronts : null);
+        }, viaHttp ? processes.Storefronts : null, processes.CpuTime);
         var cpuPerOrder = (processes.CpuTime() - cpuBefore).TotalMicroseconds / Math.Max(1, answered);
         var after = processes.MemoryMiB().Sum();
         log.WriteLine($"{name}: silo CPU {cpuPerOrder:0} us per answered order");
@@ -147,8 +147,9 @@ public sealed class BenchRunner(IConnectionMultiplexer redis, string connectionS
     }
 
     /// <summary>A flash crowd (saturation), then a steady stream at half the saturated rate (latency).</summary>
+    /// <param name="siloCpu">The silos' CPU so far, when the measure runs silos: read around the purchase crowd alone.</param>
     private async Task<BenchRow> MeasureAsync(
-        string name, Func<Func<Task<RunReport>>, Task<RunReport>> around, IReadOnlyList<Uri>? storefront = null)
+        string name, Func<Func<Task<RunReport>>, Task<RunReport>> around, IReadOnlyList<Uri>? storefront = null, Func<TimeSpan>? siloCpu = null)
     {
         var cpuBefore = await RedisCpu.ReadAsync(redis);
         await new SaleStore(redis).StartAsync(scenario.Units, TimeSpan.FromHours(1), force: true);
@@ -165,19 +166,27 @@ public sealed class BenchRunner(IConnectionMultiplexer redis, string connectionS
         // that checking is the benchmark's, the same for every row, not the cost of answering a crowd.
         var purchaseCpuBefore = await RedisCpu.ReadAsync(redis);
         var clientCpuBefore = ClientCpu();
-        TimeSpan? redisCpuAnswered = null, clientCpuAnswered = null;
+        var siloCpuBefore = siloCpu?.Invoke();
+        TimeSpan? redisCpuAnswered = null, clientCpuAnswered = null, siloCpuAnswered = null;
         var purchases = await around(() => RunCommand.ExecuteAsync(
             redis, new LoadSettings(purchaseBuyers, scenario.DuplicateRatio, null, 0, 0, AnswerTimeout, scenario.Seed), TextWriter.Null, CancellationToken.None, storefront: storefront,
             answersIn: async () =>
             {
                 clientCpuAnswered = ClientCpu();
+                siloCpuAnswered = siloCpu?.Invoke();
                 redisCpuAnswered = await RedisCpu.ReadAsync(redis);
             }));
         var redisCpuChecked = await RedisCpu.ReadAsync(redis);
         var purchaseRedisCpu = RedisCpu.MicrosecondsPerOrder(purchaseCpuBefore, redisCpuAnswered ?? redisCpuChecked, purchases.Answered);
         var purchaseRedisCpuChecked = RedisCpu.MicrosecondsPerOrder(purchaseCpuBefore, redisCpuChecked, purchases.Answered);
         var purchaseClientCpu = ((clientCpuAnswered ?? ClientCpu()) - clientCpuBefore).TotalMicroseconds / Math.Max(1, purchases.Answered);
-        log.WriteLine($"{name}: purchases saturated at {purchases.OrdersPerSecond:0} orders/s; CPU per order until the last answer: Redis {purchaseRedisCpu:0.0} us ({purchaseRedisCpuChecked:0.0} with the check after), this client {purchaseClientCpu:0} us; invariants {(purchases.Passed ? "ok" : "FAIL")}");
+        // The silos' own figure for the crowd alone: their start, compilation of first calls (the flash crowd's) and idle
+        // time between the crowds stay out, so it compares with Orleans' floor, which is also measured after a warm-up.
+        double? purchaseSiloCpu = siloCpuBefore is { } siloBefore
+            ? Math.Round(((siloCpuAnswered ?? siloCpu!()) - siloBefore).TotalMicroseconds / Math.Max(1, purchases.Answered), 1)
+            : null;
+        var siloPart = purchaseSiloCpu is { } s ? $", the silos {s:0} us" : string.Empty;
+        log.WriteLine($"{name}: purchases saturated at {purchases.OrdersPerSecond:0} orders/s; CPU per order until the last answer: Redis {purchaseRedisCpu:0.0} us ({purchaseRedisCpuChecked:0.0} with the check after), this client {purchaseClientCpu:0} us{siloPart}; invariants {(purchases.Passed ? "ok" : "FAIL")}");
 
         var ordersPerBuyer = purchases.Buyers > 0 ? (double)purchases.OrdersWritten / purchases.Buyers : 1;
         var arrivals = Math.Max(1, purchases.OrdersPerSecond / 2 / ordersPerBuyer);
@@ -205,7 +214,8 @@ public sealed class BenchRunner(IConnectionMultiplexer redis, string connectionS
             Passed: flash.Passed && purchases.Passed && steady.Passed,
             RedisCpuMicrosecondsPerOrder: redisCpu,
             PurchaseRedisCpuMicrosecondsPerOrder: purchaseRedisCpu,
-            PurchaseClientCpuMicrosecondsPerOrder: Math.Round(purchaseClientCpu, 1));
+            PurchaseClientCpuMicrosecondsPerOrder: Math.Round(purchaseClientCpu, 1),
+            PurchaseSiloCpuMicrosecondsPerOrder: purchaseSiloCpu);
     }
 
     // The crowd runs in this process and shares the machine with what it measures: its own cost is shown, so a

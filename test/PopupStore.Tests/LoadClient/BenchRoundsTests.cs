@@ -11,7 +11,7 @@ public sealed class BenchRoundsTests
 
     private static BenchRow Cluster(double flash, double purchases, long steadyP99, double siloCpu, bool passed = true, double clientCpu = 45) =>
         new("cluster-1", flash, 2000, 2600, 2700, 1.4, purchases, purchases / 2, 5, steadyP99, steadyP99 + 20,
-            [300 + steadyP99], 700, siloCpu, passed, 40, null, 34, clientCpu);
+            [300 + steadyP99], 700, siloCpu, passed, 40, null, 34, clientCpu, siloCpu - 20);
 
     [Fact]
     public void One_round_is_reported_as_measured()
@@ -41,6 +41,7 @@ public sealed class BenchRoundsTests
         Assert.Equal(10_000, cluster.PurchaseOrdersPerSecond);
         Assert.Equal(40, cluster.SteadyP99);
         Assert.Equal(110, cluster.SiloCpuMicrosecondsPerOrder);
+        Assert.Equal(90, cluster.PurchaseSiloCpuMicrosecondsPerOrder);
         Assert.Equal(60, cluster.PurchaseClientCpuMicrosecondsPerOrder);
         Assert.Equal([390.0], cluster.PeakMemoryMiB!);
         Assert.False(cluster.Passed);
@@ -67,8 +68,8 @@ public sealed class BenchRoundsTests
         report.Print(printed);
         Assert.Contains("median of 2 rounds", printed.ToString());
         Assert.Contains("cluster-1/seed-gears = 0.70 (0.50-0.90 over the rounds)", printed.ToString());
-        Assert.Contains("| Redis us/order purchases | client CPU us/order purchases | invariants |", printed.ToString());
-        Assert.Contains("| 34.0 | 45 | ok |", printed.ToString());
+        Assert.Contains("| silo CPU us/order | silo CPU us/order purchases | Redis us/order | Redis us/order purchases | client CPU us/order purchases | invariants |", printed.ToString());
+        Assert.Contains("| 110 | 90 | 40.0 | 34.0 | 45 | ok |", printed.ToString());
     }
 
     [Fact]

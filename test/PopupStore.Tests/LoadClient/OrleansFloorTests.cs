@@ -70,6 +70,22 @@ public sealed class OrleansFloorTests
         Assert.Contains("over orleans-floor-wait: cluster-1 = 1.20, cluster-3 = 2.00", printed.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Silo_cpu_over_the_floor_is_the_purchase_crowds_where_it_was_measured()
+    {
+        var report = new BenchReport(new BenchScenario(30_000, 10_000, 0.1, TimeSpan.FromSeconds(10)), "6.2.6", 2,
+        [
+            new BenchRow("orleans-floor", 30_000, null, null, null, null, SiloCpuMicrosecondsPerOrder: 40),
+            new BenchRow("cluster-1", 20_000, 1, 2, 3, 0.5, SiloCpuMicrosecondsPerOrder: 60, PurchaseSiloCpuMicrosecondsPerOrder: 48),
+            new BenchRow("cluster-3", 18_000, 1, 2, 3, 0.5, SiloCpuMicrosecondsPerOrder: 100, PurchaseSiloCpuMicrosecondsPerOrder: 70),
+        ]);
+
+        Assert.Equal(new Dictionary<string, double?> { ["cluster-1"] = 1.2, ["cluster-3"] = 1.75 }, report.SiloCpuOverFloor);
+        var printed = new StringWriter();
+        report.Print(printed);
+        Assert.Contains("Silo CPU per order (purchase crowd) over orleans-floor: cluster-1 = 1.20, cluster-3 = 1.75", printed.ToString(), StringComparison.Ordinal);
+    }
+
     private static string Setting(string runtimeConfig, string name)
     {
         using var config = JsonDocument.Parse(File.ReadAllText(runtimeConfig));
