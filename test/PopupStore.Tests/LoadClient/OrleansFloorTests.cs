@@ -86,6 +86,18 @@ public sealed class OrleansFloorTests
         Assert.Contains("Silo CPU per order (purchase crowd) over orleans-floor: cluster-1 = 1.20, cluster-3 = 1.75", printed.ToString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("System.Runtime.TieredPGO")]
+    [InlineData("System.Runtime.TieredCompilation.QuickJit")]
+    [InlineData("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit")]
+    public void The_crowd_compiles_like_the_silos_so_no_measure_pays_for_its_warm_up(string name)
+    {
+        var clientConfig = Path.ChangeExtension(typeof(BenchCommand).Assembly.Location, ".runtimeconfig.json");
+        var siloConfig = Path.ChangeExtension(BuildOutputs.FindSiloDll()!, ".runtimeconfig.json");
+
+        Assert.Equal(Setting(siloConfig, name), Setting(clientConfig, name));
+    }
+
     private static string Setting(string runtimeConfig, string name)
     {
         using var config = JsonDocument.Parse(File.ReadAllText(runtimeConfig));
