@@ -38,6 +38,7 @@ public static class BenchRounds
         double? M(Func<BenchRow, double?> figure) => MedianOf(rows.Select(figure));
         long? L(Func<BenchRow, long?> figure) => MedianOf(rows.Select(r => (double?)figure(r))) is { } v ? (long)Math.Round(v) : null;
         var memory = rows.Where(r => r.PeakMemoryMiB is { Count: > 0 }).Select(r => r.PeakMemoryMiB!).ToList();
+        var shares = rows.Where(r => r.PurchaseSiloCpuSharePercent is { Count: > 0 }).Select(r => r.PurchaseSiloCpuSharePercent!).ToList();
         return new BenchRow(
             rows[0].Name,
             M(r => r.OrdersPerSecond) ?? 0,
@@ -59,7 +60,9 @@ public static class BenchRounds
             null,
             M(r => r.PurchaseRedisCpuMicrosecondsPerOrder),
             M(r => r.PurchaseClientCpuMicrosecondsPerOrder),
-            M(r => r.PurchaseSiloCpuMicrosecondsPerOrder));
+            M(r => r.PurchaseSiloCpuMicrosecondsPerOrder),
+            // Busiest first in every round: the median of each rank (the busiest silo's share, the next one's...).
+            shares.Count == 0 ? null : [.. Enumerable.Range(0, shares.Min(s => s.Count)).Select(i => MedianOf(shares.Select(s => (double?)s[i]))!.Value)]);
     }
 
     /// <summary>For every ratio of the table, the lowest and the highest one round gave on its own.</summary>

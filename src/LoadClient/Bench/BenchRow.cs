@@ -21,4 +21,5 @@ public sealed record BenchRow(
     string? Note = null,
     double? PurchaseRedisCpuMicrosecondsPerOrder = null,
     double? PurchaseClientCpuMicrosecondsPerOrder = null,
-    double? PurchaseSiloCpuMicrosecondsPerOrder = null);
+    double? PurchaseSiloCpuMicrosecondsPerOrder = null,
+    IReadOnlyList<double>? PurchaseSiloCpuSharePercent = null);

@@ -134,7 +134,7 @@ public sealed class BenchRunner(IConnectionMultiplexer redis, string connectionS
             var report = await run();
             answered += report.Answered;
             return report;
-        }, viaHttp ? processes.Storefronts : null, processes.CpuTime);
+        }, viaHttp ? processes.Storefronts : null, processes.CpuTimes);
         var cpuPerOrder = (processes.CpuTime() - cpuBefore).TotalMicroseconds / Math.Max(1, answered);
         var after = processes.MemoryMiB().Sum();
         log.WriteLine($"{name}: silo CPU {cpuPerOrder:0} us per answered order");
@@ -147,9 +147,9 @@ public sealed class BenchRunner(IConnectionMultiplexer redis, string connectionS
     }
 
     /// <summary>A flash crowd (saturation), then a steady stream at half the saturated rate (latency).</summary>
-    /// <param name="siloCpu">The silos' CPU so far, when the measure runs silos: read around the purchase crowd alone.</param>
+    /// <param name="siloCpu">Each silo's CPU so far, when the measure runs silos: read around the purchase crowd alone.</param>
     private async Task<BenchRow> MeasureAsync(
-        string name, Func<Func<Task<RunReport>>, Task<RunReport>> around, IReadOnlyList<Uri>? storefront = null, Func<TimeSpan>? siloCpu = null)
+        string name, Func<Func<Task<RunReport>>, Task<RunReport>> around, IReadOnlyList<Uri>? storefront = null, Func<IReadOnlyList<TimeSpan>>? siloCpu = null)
     {
         var cpuBefore = await RedisCpu.ReadAsync(redis);
         await new SaleStore(redis).StartAsync(scenario.Units, TimeSpan.FromHours(1), force: true);
@@ -167,7 +167,8 @@ public sealed class BenchRunner(IConnectionMultiplexer redis, string connectionS
         var purchaseCpuBefore = await RedisCpu.ReadAsync(redis);
         var clientCpuBefore = ClientCpu();
         var siloCpuBefore = siloCpu?.Invoke();
-        TimeSpan? redisCpuAnswered = null, clientCpuAnswered = null, siloCpuAnswered = null;
+        TimeSpan? redisCpuAnswered = null, clientCpuAnswered = null;
+        IReadOnlyList<TimeSpan>? siloCpuAnswered = null;
         var purchases = await around(() => RunCommand.ExecuteAsync(
             redis, new LoadSettings(purchaseBuyers, scenario.DuplicateRatio, null, 0, 0, AnswerTimeout, scenario.Seed), TextWriter.Null, CancellationToken.None, storefront: storefront,
             answersIn: async () =>
@@ -182,10 +183,14 @@ public sealed class BenchRunner(IConnectionMultiplexer redis, string connectionS
         var purchaseClientCpu = ((clientCpuAnswered ?? ClientCpu()) - clientCpuBefore).TotalMicroseconds / Math.Max(1, purchases.Answered);
         // The silos' own figure for the crowd alone: their start, compilation of first calls (the flash crowd's) and idle
         // time between the crowds stay out, so it compares with Orleans' floor, which is also measured after a warm-up.
-        double? purchaseSiloCpu = siloCpuBefore is { } siloBefore
-            ? Math.Round(((siloCpuAnswered ?? siloCpu!()) - siloBefore).TotalMicroseconds / Math.Max(1, purchases.Answered), 1)
+        var purchaseSilos = siloCpuBefore is { } siloBefore ? SiloCpuSpent(siloBefore, siloCpuAnswered ?? siloCpu!()) : null;
+        double? purchaseSiloCpu = purchaseSilos is { } spent
+            ? Math.Round(spent.Sum(t => t.TotalMicroseconds) / Math.Max(1, purchases.Answered), 1)
             : null;
-        var siloPart = purchaseSiloCpu is { } s ? $", the silos {s:0} us" : string.Empty;
+        var purchaseSiloShares = purchaseSilos is { Count: > 1 } several ? SiloCpuShares(several) : null;
+        var siloPart = purchaseSiloCpu is { } s
+            ? $", the silos {s:0} us{(purchaseSiloShares is { } shares ? $" (shares {string.Join(" / ", shares.Select(x => $"{x:0}%"))})" : string.Empty)}"
+            : string.Empty;
         log.WriteLine($"{name}: purchases saturated at {purchases.OrdersPerSecond:0} orders/s; CPU per order until the last answer: Redis {purchaseRedisCpu:0.0} us ({purchaseRedisCpuChecked:0.0} with the check after), this client {purchaseClientCpu:0} us{siloPart}; invariants {(purchases.Passed ? "ok" : "FAIL")}");
 
         var ordersPerBuyer = purchases.Buyers > 0 ? (double)purchases.OrdersWritten / purchases.Buyers : 1;
@@ -215,7 +220,21 @@ public sealed class BenchRunner(IConnectionMultiplexer redis, string connectionS
             RedisCpuMicrosecondsPerOrder: redisCpu,
             PurchaseRedisCpuMicrosecondsPerOrder: purchaseRedisCpu,
             PurchaseClientCpuMicrosecondsPerOrder: Math.Round(purchaseClientCpu, 1),
-            PurchaseSiloCpuMicrosecondsPerOrder: purchaseSiloCpu);
+            PurchaseSiloCpuMicrosecondsPerOrder: purchaseSiloCpu,
+            PurchaseSiloCpuSharePercent: purchaseSiloShares);
+    }
+
+    private static List<TimeSpan> SiloCpuSpent(IReadOnlyList<TimeSpan> before, IReadOnlyList<TimeSpan> after) =>
+        [.. after.Zip(before, (a, b) => a > b ? a - b : TimeSpan.Zero)];
+
+    /// <summary>
+    /// Each silo's part of the silos' CPU, busiest first (which silo is busiest changes from run to run). Customer
+    /// grains live on the silo owning their directory entry; an even split means each silo got a third of the crowd.
+    /// </summary>
+    public static IReadOnlyList<double>? SiloCpuShares(IReadOnlyList<TimeSpan> spent)
+    {
+        var total = spent.Sum(t => t.TotalMicroseconds);
+        return total > 0 ? [.. spent.Select(t => Math.Round(100 * t.TotalMicroseconds / total, 1)).OrderDescending()] : null;
     }
 
     // The crowd runs in this process and shares the machine with what it measures: its own cost is shown, so a

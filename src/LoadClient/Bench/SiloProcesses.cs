@@ -60,16 +60,20 @@ public sealed class SiloProcesses : IAsyncDisposable
     }
 
     /// <summary>CPU time all silos used so far (user + system).</summary>
-    public TimeSpan CpuTime()
+    public TimeSpan CpuTime() => CpuTimes().Aggregate(TimeSpan.Zero, (sum, each) => sum + each);
+
+    /// <summary>CPU time each silo used so far (user + system), in start order.</summary>
+    public IReadOnlyList<TimeSpan> CpuTimes()
     {
-        var total = TimeSpan.Zero;
-        foreach (var (process, _) in _silos)
+        var times = new TimeSpan[_silos.Count];
+        for (var i = 0; i < times.Length; i++)
         {
+            var process = _silos[i].Process;
             process.Refresh();
-            total += process.HasExited ? TimeSpan.Zero : process.TotalProcessorTime;
+            times[i] = process.HasExited ? TimeSpan.Zero : process.TotalProcessorTime;
         }
 
-        return total;
+        return times;
     }
 
     /// <summary>Peak resident memory (VmHWM) of each silo, in MiB.</summary>

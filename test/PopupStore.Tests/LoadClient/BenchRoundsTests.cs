@@ -9,9 +9,9 @@ public sealed class BenchRoundsTests
     private static BenchRow Seed(double flash, double purchases) =>
         new("seed-gears", flash, 1000, 1500, 1600, 0.3, PurchaseOrdersPerSecond: purchases, RedisCpuMicrosecondsPerOrder: 60);
 
-    private static BenchRow Cluster(double flash, double purchases, long steadyP99, double siloCpu, bool passed = true, double clientCpu = 45) =>
+    private static BenchRow Cluster(double flash, double purchases, long steadyP99, double siloCpu, bool passed = true, double clientCpu = 45, double busiest = 40) =>
         new("cluster-1", flash, 2000, 2600, 2700, 1.4, purchases, purchases / 2, 5, steadyP99, steadyP99 + 20,
-            [300 + steadyP99], 700, siloCpu, passed, 40, null, 34, clientCpu, siloCpu - 20);
+            [300 + steadyP99], 700, siloCpu, passed, 40, null, 34, clientCpu, siloCpu - 20, [busiest, 35, 100 - 35 - busiest]);
 
     [Fact]
     public void One_round_is_reported_as_measured()
@@ -30,9 +30,9 @@ public sealed class BenchRoundsTests
     {
         var report = BenchRounds.Fold(Scenario, "6.2.6", 2,
         [
-            [Seed(12_000, 17_000), Cluster(9_000, 10_000, 30, 110, clientCpu: 50)],
-            [Seed(14_000, 15_000), Cluster(11_000, 8_000, 90, 150, passed: false, clientCpu: 70)],
-            [Seed(13_000, 16_000), Cluster(10_000, 12_000, 40, 100, clientCpu: 60)],
+            [Seed(12_000, 17_000), Cluster(9_000, 10_000, 30, 110, clientCpu: 50, busiest: 45)],
+            [Seed(14_000, 15_000), Cluster(11_000, 8_000, 90, 150, passed: false, clientCpu: 70, busiest: 60)],
+            [Seed(13_000, 16_000), Cluster(10_000, 12_000, 40, 100, clientCpu: 60, busiest: 36)],
         ]);
 
         Assert.Equal(["seed-gears", "cluster-1"], report.Rows.Select(r => r.Name));
@@ -42,6 +42,8 @@ public sealed class BenchRoundsTests
         Assert.Equal(40, cluster.SteadyP99);
         Assert.Equal(110, cluster.SiloCpuMicrosecondsPerOrder);
         Assert.Equal(90, cluster.PurchaseSiloCpuMicrosecondsPerOrder);
+        // Rank by rank: the busiest silo's median share, then the next one's.
+        Assert.Equal([45.0, 35.0, 20.0], cluster.PurchaseSiloCpuSharePercent!);
         Assert.Equal(60, cluster.PurchaseClientCpuMicrosecondsPerOrder);
         Assert.Equal([390.0], cluster.PeakMemoryMiB!);
         Assert.False(cluster.Passed);
@@ -68,8 +70,21 @@ public sealed class BenchRoundsTests
         report.Print(printed);
         Assert.Contains("median of 2 rounds", printed.ToString());
         Assert.Contains("cluster-1/seed-gears = 0.70 (0.50-0.90 over the rounds)", printed.ToString());
-        Assert.Contains("| silo CPU us/order | silo CPU us/order purchases | Redis us/order | Redis us/order purchases | client CPU us/order purchases | invariants |", printed.ToString());
-        Assert.Contains("| 110 | 90 | 40.0 | 34.0 | 45 | ok |", printed.ToString());
+        Assert.Contains("| silo CPU us/order | silo CPU us/order purchases | silo CPU share % purchases | Redis us/order | Redis us/order purchases | client CPU us/order purchases | invariants |", printed.ToString());
+        Assert.Contains("| 110 | 90 | 40 / 35 / 25 | 40.0 | 34.0 | 45 | ok |", printed.ToString());
+        // Every line of the table has as many columns as its header.
+        var table = printed.ToString().Split('\n').Where(l => l.StartsWith("| ", StringComparison.Ordinal) || l.StartsWith("|---", StringComparison.Ordinal)).ToList();
+        Assert.True(table.Count >= 4);
+        Assert.All(table, l => Assert.Equal(table[0].Count(c => c == '|'), l.Count(c => c == '|')));
+    }
+
+    [Fact]
+    public void Silo_cpu_shares_are_each_silos_part_busiest_first()
+    {
+        var shares = BenchRunner.SiloCpuShares([TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(1)]);
+
+        Assert.Equal([60.0, 20.0, 20.0], shares!);
+        Assert.Null(BenchRunner.SiloCpuShares([TimeSpan.Zero, TimeSpan.Zero]));
     }
 
     [Fact]
