@@ -1,4 +1,6 @@
+using Orleans.GrainDirectory;
 using PopupStore.Core.Orders;
+using PopupStore.Grains.Placement;
 using PopupStore.Grains.WebOrders;
 
 namespace PopupStore.Grains.Customers;
@@ -9,10 +11,12 @@ namespace PopupStore.Grains.Customers;
 /// answered <c>duplicate</c> without a stock decision. The script still records that answer (so each
 /// order keeps exactly one outcome) and <c>sale:buyers</c> stays the durable guard: a second activation
 /// of this grain, or a lost one, knows less, never more, and can never sell a second unit.
-/// Placed on the silo that owns its directory entry, so activating it registers it without a message to
-/// another silo; pollers send the orders of such customers to that silo's router, one message per batch.
+/// Placed on the silo its customer ring names, where its directory entry is kept too (a directory of that silo's
+/// own customers), so activating it sends no message to another silo; pollers send the orders of such customers
+/// to that silo's router, one message per batch.
 /// </summary>
-[DirectoryOwnerPlacement]
+[CustomerRingPlacement]
+[GrainDirectory(GrainDirectoryName = LocalCustomerDirectory.Name)]
 [CollectionAgeLimit(Minutes = 5)]
 public sealed class CustomerGrain(IOrderCompletion completion, WebOrderDesk webOrders) : Grain, ICustomerGrain
 {

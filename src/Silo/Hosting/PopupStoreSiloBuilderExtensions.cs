@@ -1,8 +1,10 @@
 using Orleans.Configuration;
+using Orleans.Runtime.Hosting;
 using PopupStore.Core.Redis;
 using Microsoft.Extensions.Options;
 using PopupStore.Grains;
 using PopupStore.Grains.WebOrders;
+using PopupStore.Grains.Placement;
 using PopupStore.Grains.Polling;
 using PopupStore.Grains.Customers;
 using PopupStore.Silo.Maintenance;
@@ -23,8 +25,10 @@ public static class PopupStoreSiloBuilderExtensions
         this ISiloBuilder silo, IConnectionMultiplexer redis, string connectionString, IConfiguration configuration)
     {
         silo.Services.AddSingleton(redis);
-        // Customer grains live on the silo owning their directory entry; batches are routed there.
-        silo.Services.AddPlacementDirector<DirectoryOwnerPlacement, DirectoryOwnerPlacementDirector>();
+        // Customer grains are spread by a ring of many points per silo, their directory entries kept where they
+        // live; batches are routed there.
+        silo.Services.AddPlacementDirector<CustomerRingPlacement, CustomerRingPlacementDirector>();
+        silo.AddGrainDirectory(LocalCustomerDirectory.Name, (_, _) => new LocalCustomerDirectory());
         silo.AddGrainService<OrderRouterService>();
         silo.Services.AddSingleton<OrderRouterClient>();
         if (configuration.GetValue("Processing:RouteToOwners", true))

@@ -9,10 +9,10 @@ using PopupStore.Grains.Polling;
 namespace PopupStore.Silo.Routing;
 
 /// <summary>
-/// Sends a batch's orders to the silos their customer grains live on (the owners of their directory
-/// entries): orders of this silo's customers go to the grains directly, the others as one message per
-/// silo to its <see cref="OrderRouterService"/>, instead of one message (and, for a new customer, one
-/// remote directory registration) per order. A membership view that is briefly stale only costs a hop.
+/// Sends a batch's orders to the silos their customer grains live on (the silos their <see cref="CustomerRing"/>
+/// names, as placement does): orders of this silo's customers go to the grains directly, the others as one message
+/// per silo to its <see cref="OrderRouterService"/>, instead of one message per order. A membership view that is
+/// briefly stale only costs a hop.
 /// </summary>
 internal sealed class RoutingDispatcher(
     CustomerGrains customers,
@@ -72,7 +72,7 @@ internal sealed class RoutingDispatcher(
             : answer.Outcome;
     }
 
-    private DirectoryRing CurrentRing()
+    private CustomerRing CurrentRing()
     {
         var snapshot = membership.CurrentSnapshot;
         if (_view is { } view && view.Version == snapshot.Version)
@@ -80,10 +80,10 @@ internal sealed class RoutingDispatcher(
             return view.Ring;
         }
 
-        var ring = new DirectoryRing(snapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress));
+        var ring = new CustomerRing(snapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress));
         _view = new RingView(snapshot.Version, ring);
         return ring;
     }
 
-    private sealed record RingView(MembershipVersion Version, DirectoryRing Ring);
+    private sealed record RingView(MembershipVersion Version, CustomerRing Ring);
 }

@@ -1,4 +1,8 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.GrainDirectory;
+using Orleans.TestingHost;
 using PopupStore.Core.Orders;
+using PopupStore.Grains.Placement;
 using PopupStore.Core.Redis;
 using PopupStore.LoadClient.Load;
 using PopupStore.Tests.Infrastructure;
@@ -72,7 +76,7 @@ public sealed class SaleScenarioTests(ClusterFixture cluster) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Customer_grains_live_on_the_silo_that_owns_their_directory_entry()
+    public async Task Customer_grains_live_on_the_silo_their_ring_names()
     {
         await cluster.Sales.StartAsync(1_000, TimeSpan.FromMinutes(10), force: false);
         var orders = Enumerable.Range(0, 300).Select(i => $"placed-{i}").ToList();
@@ -84,7 +88,7 @@ public sealed class SaleScenarioTests(ClusterFixture cluster) : IAsyncLifetime
         Assert.Equal(300, (await Outcomes.WaitForAsync(cluster.Redis, orders, TimeSpan.FromSeconds(60))).Count);
         var management = cluster.Cluster.Client.GetGrain<IManagementGrain>(0);
         var hosts = await management.GetHosts(onlyActive: true);
-        var ring = new PopupStore.Grains.Placement.DirectoryRing(hosts.Keys);
+        var ring = new CustomerRing(hosts.Keys);
         var all = await management.GetDetailedGrainStatistics();
         var customers = all.Where(g => g.GrainId.ToString().Contains("owner-placed-", StringComparison.Ordinal)).ToList();
         Assert.True(customers.Count > 0, string.Join(", ", all.Take(5).Select(g => $"{g.GrainType} {g.GrainId}")));
@@ -92,6 +96,21 @@ public sealed class SaleScenarioTests(ClusterFixture cluster) : IAsyncLifetime
         Assert.Equal(300, customers.Count);
         Assert.All(customers, g => Assert.Equal(ring.OwnerOf(g.GrainId), g.SiloAddress));
         Assert.Equal(ClusterFixture.Silos, customers.Select(g => g.SiloAddress).Distinct().Count());
+
+        // Each activation's directory entry is on its own silo, in that silo's customer directory, and nowhere else.
+        var directories = cluster.Cluster.Silos.OfType<InProcessSiloHandle>().ToDictionary(
+            s => s.SiloAddress,
+            s => Assert.IsType<LocalCustomerDirectory>(s.SiloHost.Services.GetRequiredKeyedService<IGrainDirectory>(LocalCustomerDirectory.Name)));
+        Assert.Equal(ClusterFixture.Silos, directories.Count);
+        foreach (var grain in customers)
+        {
+            foreach (var (silo, directory) in directories)
+            {
+                var entry = await directory.Lookup(grain.GrainId);
+                Assert.Equal(silo.Equals(grain.SiloAddress), entry is not null);
+            }
+        }
+
         await cluster.WaitUntilDrainedAsync(TimeSpan.FromSeconds(10));
         await SaleAssertions.AssertInvariantsAsync(cluster.Redis, orders);
     }
