@@ -228,8 +228,8 @@ public sealed class BenchRunner(IConnectionMultiplexer redis, string connectionS
         [.. after.Zip(before, (a, b) => a > b ? a - b : TimeSpan.Zero)];
 
     /// <summary>
-    /// Each silo's part of the silos' CPU, busiest first (which silo is busiest changes from run to run). Customer
-    /// grains live on the silo owning their directory entry; an even split means each silo got a third of the crowd.
+    /// Each silo's part of the silos' CPU, busiest first (which silo is busiest changes from run to run): how evenly
+    /// the customer ring spread the crowd's customers, which decides what the busiest silo caps once each has cores of its own.
     /// </summary>
     public static IReadOnlyList<double>? SiloCpuShares(IReadOnlyList<TimeSpan> spent)
     {
