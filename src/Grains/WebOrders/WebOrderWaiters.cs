@@ -8,10 +8,13 @@ namespace PopupStore.Grains.WebOrders;
 /// </summary>
 public sealed class WebOrderWaiters
 {
-    private readonly Dictionary<string, TaskCompletionSource<OrderResult>> _waiting = new(StringComparer.Ordinal);
+    // Made on the first storefront order: most customer grains only ever see stream orders, and every
+    // activation of a crowd stays in memory (and in the garbage collector's way) until it is collected.
+    private Dictionary<string, TaskCompletionSource<OrderResult>>? _waiting;
 
     public Task<OrderResult> For(string orderId)
     {
+        _waiting ??= new(StringComparer.Ordinal);
         if (!_waiting.TryGetValue(orderId, out var waiter))
         {
             // Asynchronous continuations: the poller's PlaceOrder call must not run the buyer's call inline.
@@ -24,11 +27,11 @@ public sealed class WebOrderWaiters
 
     public void Answer(string orderId, OrderResult result)
     {
-        if (_waiting.Remove(orderId, out var waiter))
+        if (_waiting is not null && _waiting.Remove(orderId, out var waiter))
         {
             waiter.TrySetResult(result);
         }
     }
 
-    public void Forget(string orderId) => _waiting.Remove(orderId);
+    public void Forget(string orderId) => _waiting?.Remove(orderId);
 }
