@@ -34,6 +34,7 @@ public static class OrderProcessingExtensions
                 settings.CompletionCallsInFlight);
         });
         services.AddSingleton<OrderQueue>();
+        services.AddSingleton<PurchaseLedger>();
         services.AddSingleton<CustomerGrains>();
         services.TryAddSingleton<IOrderDispatcher, DirectDispatcher>();
         services.AddSingleton<SaleStore>();

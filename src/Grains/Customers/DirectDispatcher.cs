@@ -10,7 +10,7 @@ public sealed class DirectDispatcher(CustomerGrains customers) : IOrderDispatche
         var answers = new Task<OrderOutcome>[orders.Count];
         for (var i = 0; i < answers.Length; i++)
         {
-            answers[i] = customers.For(orders[i].CustomerId).PlaceOrder(orders[i]).AsTask();
+            answers[i] = customers.PlaceAsync(orders[i]);
         }
 
         return answers;

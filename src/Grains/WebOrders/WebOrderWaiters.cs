@@ -17,13 +17,15 @@ public sealed class WebOrderWaiters
         _waiting ??= new(StringComparer.Ordinal);
         if (!_waiting.TryGetValue(orderId, out var waiter))
         {
-            // Asynchronous continuations: the poller's PlaceOrder call must not run the buyer's call inline.
+            // Asynchronous continuations: the poller's AdmitOrder call must not run the buyer's call inline.
             waiter = new TaskCompletionSource<OrderResult>(TaskCreationOptions.RunContinuationsAsynchronously);
             _waiting[orderId] = waiter;
         }
 
         return waiter.Task;
     }
+
+    public bool IsWaitingFor(string orderId) => _waiting?.ContainsKey(orderId) == true;
 
     public void Answer(string orderId, OrderResult result)
     {

@@ -19,7 +19,7 @@ internal sealed class OrderRouterService(GrainId id, Orleans.Runtime.Silo silo, 
         var calls = new Task<OrderOutcome>[orders.Length];
         for (var i = 0; i < orders.Length; i++)
         {
-            calls[i] = customers.For(orders[i].CustomerId).PlaceOrder(orders[i]).AsTask();
+            calls[i] = customers.PlaceAsync(orders[i]);
         }
 
         var answers = new RoutedAnswer[orders.Length];

@@ -39,7 +39,7 @@ internal sealed class RoutingDispatcher(
             var owner = ring.OwnerOf(customer);
             if (owner is null || owner.Equals(local.SiloAddress))
             {
-                answers[i] = customers.For(customer).PlaceOrder(orders[i]).AsTask();
+                answers[i] = customers.PlaceAsync(customer, orders[i]);
                 continue;
             }
 
