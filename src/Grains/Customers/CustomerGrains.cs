@@ -29,14 +29,17 @@ public sealed class CustomerGrains(IGrainFactory grains, IOrderCompletion comple
     /// </summary>
     public async Task<OrderOutcome> PlaceAsync(GrainId customer, OrderRequest order)
     {
-        var admission = await For(customer).AdmitOrder(order);
+        // Callers are a poller grain and the silo's order router, each one scheduler for many orders at once: the
+        // steps after each await touch no grain's state, so they run where the call or completion finished instead
+        // of queuing, order by order, behind that scheduler.
+        var admission = await For(customer).AdmitOrder(order).ConfigureAwait(false);
         if (admission.Outcome is { } decided)
         {
             return decided;
         }
 
         var admitted = admission.Admitted ?? order;
-        var outcome = await completion.CompleteAsync(admitted);
+        var outcome = await completion.CompleteAsync(admitted).ConfigureAwait(false);
         if (outcome.Result == OrderResult.Complete && admitted.Generation is { } generation)
         {
             ledger.Record(admitted.CustomerId, generation, admitted.OrderId);
