@@ -24,7 +24,8 @@ public sealed class PurchaseLedger
             return;
         }
 
-        // A new sale: the last one's purchases say nothing about it.
+        // A new sale: the last one's purchases say nothing about it. A purchase recorded by another thread while
+        // this clears may go with them; that grain then refuses less, and the script still refuses the second unit.
         if (generation > latest && Interlocked.CompareExchange(ref _generation, generation, latest) == latest)
         {
             _bought.Clear();
