@@ -28,7 +28,7 @@ public sealed class CustomerGrain(IOrderCompletion completion, WebOrderDesk webO
 
     public async ValueTask<OrderAdmission> AdmitOrder(OrderRequest order)
     {
-        LearnPurchase(order.Generation);
+        LearnPurchase(order.CustomerId, order.Generation);
 
         // Only a purchase of the same sale generation counts: a grain that outlived a reset knows
         // nothing about the new sale. The buying order itself, delivered again, replays its outcome.
@@ -54,20 +54,22 @@ public sealed class CustomerGrain(IOrderCompletion completion, WebOrderDesk webO
 
     public ValueTask<WebOrderAnswer> PlaceWebOrder(WebOrder order)
     {
-        LearnPurchase(generation: null);
-        return webOrders.PlaceAsync(this.GetPrimaryKeyString(), order, _purchase?.Generation, _purchase?.OrderId, _webWaiters);
+        var customer = this.GetPrimaryKeyString();
+        LearnPurchase(customer, generation: null);
+        return webOrders.PlaceAsync(customer, order, _purchase?.Generation, _purchase?.OrderId, _webWaiters);
     }
 
     // A purchase completed for an order this grain let through (by the caller, on this silo) waits in the ledger
     // until the grain's next order takes it. A storefront order has no generation yet: the ledger's is the latest sale's.
-    private void LearnPurchase(long? generation)
+    // The ledger is keyed by the order's customer id, this grain's key, which a stream order carries already parsed.
+    private void LearnPurchase(string customerId, long? generation)
     {
         if (_purchase is { } known && (generation is null || known.Generation == generation))
         {
             return;
         }
 
-        if (ledger.Take(this.GetPrimaryKeyString(), generation) is { } bought)
+        if (ledger.Take(customerId, generation) is { } bought)
         {
             _purchase = new Purchase(bought.Generation, bought.OrderId);
         }
