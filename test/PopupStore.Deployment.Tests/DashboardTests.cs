@@ -19,7 +19,7 @@ public sealed partial class DashboardTests
     private static readonly string[] OurTitles =
     [
         "Units Sold vs Units", "Rejections by Reason", "Sale Time Left",
-        "Silos Alive", "Poller Pending", "Completion Latency", "Orders by Outcome",
+        "Silos Alive", "Poller Pending", "Completion Latency", "GC Pauses", "Orders by Outcome",
     ];
 
     // Grafana's built-in pseudo datasources (expressions, dashboard reuse, mixed).
@@ -226,6 +226,7 @@ public sealed partial class DashboardTests
     [InlineData("Silos Alive", "popupstore_cluster_silos_active")]
     [InlineData("Poller Pending", "popupstore_poller_pending")]
     [InlineData("Completion Latency", "popupstore_completion_latency_milliseconds_bucket")]
+    [InlineData("GC Pauses", "popupstore_gc_pause_milliseconds_bucket")]
     [InlineData("Orders by Outcome", "popupstore_orders_total")]
     public void PrometheusPanelsUseTheSiloMetrics(string title, string metric)
     {

@@ -47,9 +47,10 @@ public static class SiloApp
         });
 
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter("Microsoft.Orleans", PopupMetrics.MeterName, ClusterMetrics.MeterName)
+            .AddMeter("Microsoft.Orleans", PopupMetrics.MeterName, ClusterMetrics.MeterName, GcPauseMetrics.MeterName)
             .AddPrometheusExporter());
         builder.Services.AddHostedService<ClusterMetrics>();
+        builder.Services.AddHostedService<GcPauseMetrics>();
 
         var app = builder.Build();
         app.MapGet("/health", async (SiloHealth health, CancellationToken cancellation) =>
