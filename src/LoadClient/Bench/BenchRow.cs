@@ -22,4 +22,6 @@ public sealed record BenchRow(
     double? PurchaseRedisCpuMicrosecondsPerOrder = null,
     double? PurchaseClientCpuMicrosecondsPerOrder = null,
     double? PurchaseSiloCpuMicrosecondsPerOrder = null,
-    IReadOnlyList<double>? PurchaseSiloCpuSharePercent = null);
+    IReadOnlyList<double>? PurchaseSiloCpuSharePercent = null,
+    double? SteadyGcPauseLongestMs = null,
+    double? SteadyGcPausedPercent = null);

@@ -134,7 +134,7 @@ public sealed class BenchRunner(IConnectionMultiplexer redis, string connectionS
             var report = await run();
             answered += report.Answered;
             return report;
-        }, viaHttp ? processes.Storefronts : null, processes.CpuTimes);
+        }, viaHttp ? processes.Storefronts : null, processes.CpuTimes, processes.GcPausesAsync, silos);
         var cpuPerOrder = (processes.CpuTime() - cpuBefore).TotalMicroseconds / Math.Max(1, answered);
         var after = processes.MemoryMiB().Sum();
         log.WriteLine($"{name}: silo CPU {cpuPerOrder:0} us per answered order");
@@ -148,8 +148,14 @@ public sealed class BenchRunner(IConnectionMultiplexer redis, string connectionS
 
     /// <summary>A flash crowd (saturation), then a steady stream at half the saturated rate (latency).</summary>
     /// <param name="siloCpu">Each silo's CPU so far, when the measure runs silos: read around the purchase crowd alone.</param>
+    /// <param name="siloGcPauses">The silos' GC pause histograms, when the measure runs silos: read around the steady crowd.</param>
     private async Task<BenchRow> MeasureAsync(
-        string name, Func<Func<Task<RunReport>>, Task<RunReport>> around, IReadOnlyList<Uri>? storefront = null, Func<IReadOnlyList<TimeSpan>>? siloCpu = null)
+        string name,
+        Func<Func<Task<RunReport>>, Task<RunReport>> around,
+        IReadOnlyList<Uri>? storefront = null,
+        Func<IReadOnlyList<TimeSpan>>? siloCpu = null,
+        Func<Task<GcPauses.Snapshot?>>? siloGcPauses = null,
+        int silos = 0)
     {
         var cpuBefore = await RedisCpu.ReadAsync(redis);
         await new SaleStore(redis).StartAsync(scenario.Units, TimeSpan.FromHours(1), force: true);
@@ -197,9 +203,20 @@ public sealed class BenchRunner(IConnectionMultiplexer redis, string connectionS
         var arrivals = Math.Max(1, purchases.OrdersPerSecond / 2 / ordersPerBuyer);
         var buyers = (int)Math.Max(100, arrivals * scenario.SteadyDuration.TotalSeconds);
         await new SaleStore(redis).StartAsync(buyers, TimeSpan.FromHours(1), force: true);
+        var gcBefore = siloGcPauses is null ? null : await siloGcPauses();
         var steady = await around(() => RunCommand.ExecuteAsync(
             redis, new LoadSettings(buyers, scenario.DuplicateRatio, arrivals, 0, 0, AnswerTimeout, scenario.Seed), TextWriter.Null, CancellationToken.None, storefront: storefront));
-        log.WriteLine($"{name}: steady {steady.OrdersPerSecond:0} orders/s, p50 {steady.Latency.P50} ms, p99 {steady.Latency.P99} ms, invariants {(steady.Passed ? "ok" : "FAIL")}");
+        var gcAfter = gcBefore is null ? null : await siloGcPauses!();
+        var steadyGc = gcBefore is { } b && gcAfter is { } a ? GcPauses.Between(b, a) : null;
+        // The share of the steady crowd's time a silo spent stopped for its collections (on average over the silos).
+        var steadySeconds = steady.OrdersPerSecond > 0 ? steady.Answered / steady.OrdersPerSecond : 0;
+        double? steadyPaused = steadyGc is { } gc && steadySeconds > 0 && silos > 0
+            ? Math.Round(100 * gc.TotalMs / 1000 / (steadySeconds * silos), 1)
+            : null;
+        var gcPart = steadyGc is { } pauses
+            ? $"; GC: {pauses.Count} pauses, the longest at most {(pauses.LongestAtMostMs is { } longest ? $"{longest:0} ms" : "past the last bucket")}, silos stopped {steadyPaused:0.0}% of the time"
+            : string.Empty;
+        log.WriteLine($"{name}: steady {steady.OrdersPerSecond:0} orders/s, p50 {steady.Latency.P50} ms, p99 {steady.Latency.P99} ms{gcPart}, invariants {(steady.Passed ? "ok" : "FAIL")}");
         var redisCpu = RedisCpu.MicrosecondsPerOrder(
             cpuBefore, await RedisCpu.ReadAsync(redis), flash.Answered + purchases.Answered + steady.Answered);
         log.WriteLine($"{name}: Redis {redisCpu:0.0} us per order over the three runs (the crowd's own writes included)");
@@ -221,7 +238,9 @@ public sealed class BenchRunner(IConnectionMultiplexer redis, string connectionS
             PurchaseRedisCpuMicrosecondsPerOrder: purchaseRedisCpu,
             PurchaseClientCpuMicrosecondsPerOrder: Math.Round(purchaseClientCpu, 1),
             PurchaseSiloCpuMicrosecondsPerOrder: purchaseSiloCpu,
-            PurchaseSiloCpuSharePercent: purchaseSiloShares);
+            PurchaseSiloCpuSharePercent: purchaseSiloShares,
+            SteadyGcPauseLongestMs: steadyGc?.LongestAtMostMs,
+            SteadyGcPausedPercent: steadyPaused);
     }
 
     private static List<TimeSpan> SiloCpuSpent(IReadOnlyList<TimeSpan> before, IReadOnlyList<TimeSpan> after) =>

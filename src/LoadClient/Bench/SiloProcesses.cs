@@ -77,6 +77,34 @@ public sealed class SiloProcesses : IAsyncDisposable
     }
 
     /// <summary>Peak resident memory (VmHWM) of each silo, in MiB.</summary>
+    /// <summary>
+    /// The silos' GC pause histograms added up (from each one's /metrics); null when one of them has none (a build
+    /// before the histogram) or cannot be read, so a figure never covers only some of the silos.
+    /// </summary>
+    public async Task<GcPauses.Snapshot?> GcPausesAsync()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var silos = new List<GcPauses.Snapshot>();
+        foreach (var storefront in Storefronts)
+        {
+            try
+            {
+                if (GcPauses.Snapshot.Parse(await http.GetStringAsync(new Uri(storefront, "/metrics"))) is not { } snapshot)
+                {
+                    return null;
+                }
+
+                silos.Add(snapshot);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                return null;
+            }
+        }
+
+        return GcPauses.Snapshot.Add(silos);
+    }
+
     public IReadOnlyList<double> PeakMemoryMiB() => _silos.Select(s => ReadStatus(s.Process, "VmHWM")).ToList();
 
     /// <summary>Current resident memory (VmRSS) of each silo, in MiB.</summary>
