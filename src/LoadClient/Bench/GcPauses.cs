@@ -17,8 +17,6 @@ public sealed partial record GcPauses(long Count, double? LongestAtMostMs, doubl
     /// <summary>Cumulative bucket counts (all generations added) and the sum, from one silo's Prometheus text.</summary>
     public sealed record Snapshot(IReadOnlyDictionary<double, long> Buckets, double SumMs)
     {
-        public static readonly Snapshot Empty = new(new Dictionary<double, long>(), 0);
-
         /// <summary>Null when the text has no such histogram (a silo of a build before it).</summary>
         public static Snapshot? Parse(string metrics)
         {
@@ -69,7 +67,7 @@ public sealed partial record GcPauses(long Count, double? LongestAtMostMs, doubl
         // Buckets are cumulative: the first bound that holds every pause of the crowd is where the longest one fell.
         double? longest = count == 0
             ? 0
-            : after.Buckets.Keys.Where(b => !double.IsInfinity(b)).Order().Cast<double?>().FirstOrDefault(b => Delta(b!.Value) == count);
+            : after.Buckets.Keys.Where(b => !double.IsInfinity(b) && Delta(b) == count).Order().Select(b => (double?)b).FirstOrDefault();
         return new GcPauses(count, longest, Math.Max(0, after.SumMs - before.SumMs));
     }
 
