@@ -1,19 +1,24 @@
+using Microsoft.Extensions.Options;
 using Orleans.GrainDirectory;
 using PopupStore.Core.Orders;
 using PopupStore.Grains.Placement;
+using PopupStore.Grains.Polling;
 using PopupStore.Grains.WebOrders;
 
 namespace PopupStore.Grains.Customers;
 
 /// <summary>
 /// One buyer. Orders pass through it on their way to the completion script, and it enforces one unit per customer
-/// before the Redis path: once it knows its customer bought in a sale, a later order of the same sale is let through
-/// marked as bought, and the script answers it <c>duplicate</c> without a stock decision (it still records that
-/// answer; <c>sale:buyers</c> stays the durable guard: a second activation of this grain, or a lost one, knows less,
-/// never more, and can never sell a second unit). The grain waits for the script itself only for an order a
-/// storefront request waits on here; any other order is handed back for the caller to complete in its batch, and the
-/// purchase comes back to the grain through its silo's <see cref="PurchaseLedger"/>: waiting inside the grain's turn
-/// would cost every order a second turn (README, "Benchmark").
+/// before the Redis path: once its silo's <see cref="PurchaseLedger"/> holds a purchase of this customer in a sale, a
+/// later order of the same sale is let through marked as bought, and the script answers it <c>duplicate</c> without a
+/// stock decision (it still records that answer; <c>sale:buyers</c> stays the durable guard: a grain on another silo,
+/// or after a silo restart, knows less, never more, and can never sell a second unit). The grain waits for the script
+/// itself only for an order a storefront request waits on here; any other order is handed back for the caller to
+/// complete in its batch, and the purchase goes to the ledger from there: waiting inside the grain's turn would cost
+/// every order a second turn (README, "Benchmark").
+/// Once nothing waits on it, the activation leaves (unless <see cref="OrderProcessingOptions.KeepCustomerGrains"/>):
+/// what it knows is in the ledger, and an activation that lives for one order is garbage the next young collection
+/// frees, where one kept for minutes is copied by it and the next (README, "Where the time goes").
 /// Placed on the silo its customer ring names, where its directory entry is kept too (a directory of that silo's
 /// own customers), so activating it sends no message to another silo; pollers send the orders of such customers
 /// to that silo's router, one message per batch.
@@ -21,59 +26,56 @@ namespace PopupStore.Grains.Customers;
 [CustomerRingPlacement]
 [GrainDirectory(GrainDirectoryName = LocalCustomerDirectory.Name)]
 [CollectionAgeLimit(Minutes = 5)]
-public sealed class CustomerGrain(IOrderCompletion completion, WebOrderDesk webOrders, PurchaseLedger ledger) : Grain, ICustomerGrain
+public sealed class CustomerGrain(
+    IOrderCompletion completion, WebOrderDesk webOrders, PurchaseLedger ledger, IOptions<OrderProcessingOptions> options)
+    : Grain, ICustomerGrain
 {
     private readonly WebOrderWaiters _webWaiters = new();
-    private Purchase? _purchase;
 
     public async ValueTask<OrderAdmission> AdmitOrder(OrderRequest order)
     {
-        LearnPurchase(order.CustomerId, order.Generation);
-
-        // Only a purchase of the same sale generation counts: a grain that outlived a reset knows
-        // nothing about the new sale. The buying order itself, delivered again, replays its outcome.
-        if (_purchase is { } purchase && order.Generation == purchase.Generation && order.OrderId != purchase.OrderId)
+        // Only a purchase of the same sale generation counts: the ledger may still hold the last sale's. The buying
+        // order itself, delivered again, replays its outcome. The ledger is keyed by the order's customer id, this
+        // grain's key, which a stream order carries already parsed.
+        if (order.Generation is { } sale && ledger.Find(order.CustomerId, sale) is { } bought && bought.OrderId != order.OrderId)
         {
-            order = order with { BoughtBefore = purchase.OrderId };
+            order = order with { BoughtBefore = bought.OrderId };
         }
 
         if (!_webWaiters.IsWaitingFor(order.OrderId))
         {
+            LeaveWhenIdle();
             return OrderAdmission.Forward(order);
         }
 
         var outcome = await completion.CompleteAsync(order);
         if (outcome.Result == OrderResult.Complete && order.Generation is { } generation)
         {
-            _purchase = new Purchase(generation, order.OrderId);
+            ledger.Record(order.CustomerId, generation, order.OrderId);
         }
 
         _webWaiters.Answer(order.OrderId, outcome.Result);
+        LeaveWhenIdle();
         return OrderAdmission.Decided(outcome);
     }
 
-    public ValueTask<WebOrderAnswer> PlaceWebOrder(WebOrder order)
+    public async ValueTask<WebOrderAnswer> PlaceWebOrder(WebOrder order)
     {
+        // A storefront order has no generation yet: the ledger's is the latest sale's, and the desk checks it.
         var customer = this.GetPrimaryKeyString();
-        LearnPurchase(customer, generation: null);
-        return webOrders.PlaceAsync(customer, order, _purchase?.Generation, _purchase?.OrderId, _webWaiters);
+        var bought = ledger.Find(customer, generation: null);
+        var answer = await webOrders.PlaceAsync(customer, order, bought?.Generation, bought?.OrderId, _webWaiters);
+        LeaveWhenIdle();
+        return answer;
     }
 
-    // A purchase completed for an order this grain let through (by the caller, on this silo) waits in the ledger
-    // until the grain's next order takes it. A storefront order has no generation yet: the ledger's is the latest sale's.
-    // The ledger is keyed by the order's customer id, this grain's key, which a stream order carries already parsed.
-    private void LearnPurchase(string customerId, long? generation)
+    // Orleans deactivates once the running calls finish; an order arriving meanwhile waits for that and then
+    // activates the customer again. A request still waiting for its order (an answer left pending) keeps the grain.
+    private void LeaveWhenIdle()
     {
-        if (_purchase is { } known && (generation is null || known.Generation == generation))
+        if (!_webWaiters.Any && !options.Value.KeepCustomerGrains)
         {
-            return;
-        }
-
-        if (ledger.Take(customerId, generation) is { } bought)
-        {
-            _purchase = new Purchase(bought.Generation, bought.OrderId);
+            DeactivateOnIdle();
         }
     }
-
-    private readonly record struct Purchase(long Generation, string OrderId);
 }

@@ -3,11 +3,13 @@ using System.Collections.Concurrent;
 namespace PopupStore.Grains.Customers;
 
 /// <summary>
-/// The purchases this silo completed for customer grains that let the order through (see
-/// <see cref="CustomerGrains.PlaceAsync(GrainId, PopupStore.Core.Orders.OrderRequest)"/>), until each customer's grain
-/// takes its own: how a grain that did not wait for the script still learns that its customer bought, and refuses a
-/// second unit before the Redis path. With orders routed to the silos their customers live on, the batch is completed
-/// on the grain's own silo, so this needs no message. Only the latest sale generation is kept.
+/// The purchases of this silo's customers in the latest sale: what their grains know, kept outside them so that a
+/// grain can leave once its order is answered (see <see cref="CustomerGrain"/>) and its customer's next order still
+/// meets a grain that refuses a second unit before the Redis path. Written where a purchase is completed: by
+/// <see cref="CustomerGrains.PlaceAsync(GrainId, PopupStore.Core.Orders.OrderRequest)"/> for an order a grain let
+/// through, by the grain for one it completed itself; with orders routed to the silos their customers live on, both
+/// are the customer's own silo, so this needs no message. Only the latest sale generation is kept, at most one entry
+/// per unit sold.
 /// </summary>
 public sealed class PurchaseLedger
 {
@@ -34,17 +36,9 @@ public sealed class PurchaseLedger
         _bought[customerId] = (generation, orderId);
     }
 
-    /// <summary>
-    /// The purchase of this customer in <paramref name="generation"/> (any, when null), removed from the ledger: the grain
-    /// keeps it from now on. A purchase of another generation stays.
-    /// </summary>
-    public (long Generation, string OrderId)? Take(string customerId, long? generation)
-    {
-        if (!_bought.TryGetValue(customerId, out var purchase) || (generation is { } g && purchase.Generation != g))
-        {
-            return null;
-        }
-
-        return _bought.TryRemove(new KeyValuePair<string, (long, string)>(customerId, purchase)) ? purchase : null;
-    }
+    /// <summary>The purchase of this customer in <paramref name="generation"/> (in the ledger's sale, when null).</summary>
+    public (long Generation, string OrderId)? Find(string customerId, long? generation) =>
+        _bought.TryGetValue(customerId, out var purchase) && (generation is null || purchase.Generation == generation)
+            ? purchase
+            : null;
 }

@@ -25,6 +25,9 @@ public sealed class WebOrderWaiters
         return waiter.Task;
     }
 
+    /// <summary>Whether any storefront request is waiting here.</summary>
+    public bool Any => _waiting is { Count: > 0 };
+
     public bool IsWaitingFor(string orderId) => _waiting?.ContainsKey(orderId) == true;
 
     public void Answer(string orderId, OrderResult result)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.GrainDirectory;
 using Orleans.TestingHost;
@@ -58,11 +59,21 @@ public sealed class SaleScenarioTests(ClusterFixture cluster) : IAsyncLifetime
     public async Task A_customer_grain_that_saw_its_customer_buy_answers_the_next_order_duplicate_by_itself()
     {
         await cluster.Sales.StartAsync(10, TimeSpan.FromMinutes(10), force: false);
+        using var lifecycle = new GrainLifecycleRecorder(grain => grain.ToString().EndsWith("/grain-keeper", StringComparison.Ordinal));
         await Db.StreamAddAsync(RedisKeys.Orders, [new("id", "grain-first"), new("customer", "grain-keeper")]);
         Assert.Equal("complete", (await Outcomes.WaitForAsync(cluster.Redis, ["grain-first"], TimeSpan.FromSeconds(30)))["grain-first"]);
         // The grain learns the purchase from its silo's ledger, written after the script answered and before the
         // poller acknowledges the order: the outcome in Redis can be a moment ahead of it.
         await cluster.WaitUntilDrainedAsync(TimeSpan.FromSeconds(10));
+
+        // The grain that let the purchase through has left: the one that meets the next order is a new activation,
+        // which knows of the purchase only through its silo's ledger.
+        for (var wait = 0; lifecycle.Deactivated.IsEmpty && wait < 200; wait++)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Single(lifecycle.Deactivated);
 
         // Take the durable guard away for a moment: only the customer's grain can still refuse the second unit.
         await Db.HashDeleteAsync(RedisKeys.Buyers, "grain-keeper");
@@ -71,6 +82,7 @@ public sealed class SaleScenarioTests(ClusterFixture cluster) : IAsyncLifetime
         await Db.HashSetAsync(RedisKeys.Buyers, "grain-keeper", "grain-first");
 
         Assert.Equal("duplicate", second["grain-second"]);
+        Assert.Equal(2, lifecycle.Activated.Count);
         Assert.Equal(9, (long)await Db.StringGetAsync(RedisKeys.Product));
         var rejected = Assert.Single(await Db.StreamRangeAsync(RedisKeys.Rejected));
         Assert.Equal("customer already bought with order grain-first", (string?)rejected["detail"]);
@@ -79,9 +91,33 @@ public sealed class SaleScenarioTests(ClusterFixture cluster) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Customer_grains_live_on_the_silo_their_ring_names()
+    public async Task Customer_grains_live_on_the_silo_their_ring_names_and_leave_once_their_order_is_answered()
     {
         await cluster.Sales.StartAsync(1_000, TimeSpan.FromMinutes(10), force: false);
+        var management = cluster.Cluster.Client.GetGrain<IManagementGrain>(0);
+        var ring = new CustomerRing((await management.GetHosts(onlyActive: true)).Keys);
+        var directories = cluster.Cluster.Silos.OfType<InProcessSiloHandle>().ToDictionary(
+            s => s.SiloAddress,
+            s => Assert.IsType<LocalCustomerDirectory>(s.SiloHost.Services.GetRequiredKeyedService<IGrainDirectory>(LocalCustomerDirectory.Name)));
+        Assert.Equal(ClusterFixture.Silos, directories.Count);
+
+        // Where each activation's directory entry is as it activates: on its own silo, in that silo's customer
+        // directory, and nowhere else.
+        var entriesElsewhere = new ConcurrentQueue<string>();
+        using var lifecycle = new GrainLifecycleRecorder(
+            grain => grain.ToString().Contains("owner-placed-", StringComparison.Ordinal),
+            (grain, silo) =>
+            {
+                foreach (var (other, directory) in directories)
+                {
+                    var entry = directory.Lookup(grain).Result;
+                    if (other.Equals(silo) != (entry is not null))
+                    {
+                        entriesElsewhere.Enqueue($"{grain} on {silo}: entry on {other} is {entry}");
+                    }
+                }
+            });
+
         var orders = Enumerable.Range(0, 300).Select(i => $"placed-{i}").ToList();
         foreach (var order in orders)
         {
@@ -89,32 +125,35 @@ public sealed class SaleScenarioTests(ClusterFixture cluster) : IAsyncLifetime
         }
 
         Assert.Equal(300, (await Outcomes.WaitForAsync(cluster.Redis, orders, TimeSpan.FromSeconds(60))).Count);
-        var management = cluster.Cluster.Client.GetGrain<IManagementGrain>(0);
-        var hosts = await management.GetHosts(onlyActive: true);
-        var ring = new CustomerRing(hosts.Keys);
-        var all = await management.GetDetailedGrainStatistics();
-        var customers = all.Where(g => g.GrainId.ToString().Contains("owner-placed-", StringComparison.Ordinal)).ToList();
-        Assert.True(customers.Count > 0, string.Join(", ", all.Take(5).Select(g => $"{g.GrainType} {g.GrainId}")));
+        await cluster.WaitUntilDrainedAsync(TimeSpan.FromSeconds(10));
 
-        Assert.Equal(300, customers.Count);
-        Assert.All(customers, g => Assert.Equal(ring.OwnerOf(g.GrainId), g.SiloAddress));
-        Assert.Equal(ClusterFixture.Silos, customers.Select(g => g.SiloAddress).Distinct().Count());
+        var activated = lifecycle.Activated.ToList();
+        Assert.Equal(300, activated.Select(a => a.Grain).Distinct().Count());
+        Assert.All(activated, a => Assert.Equal(ring.OwnerOf(a.Grain), a.Silo));
+        Assert.Equal(ClusterFixture.Silos, activated.Select(a => a.Silo).Distinct().Count());
+        Assert.Empty(entriesElsewhere);
 
-        // Each activation's directory entry is on its own silo, in that silo's customer directory, and nowhere else.
-        var directories = cluster.Cluster.Silos.OfType<InProcessSiloHandle>().ToDictionary(
-            s => s.SiloAddress,
-            s => Assert.IsType<LocalCustomerDirectory>(s.SiloHost.Services.GetRequiredKeyedService<IGrainDirectory>(LocalCustomerDirectory.Name)));
-        Assert.Equal(ClusterFixture.Silos, directories.Count);
-        foreach (var grain in customers)
+        // Nothing waits on a stream order's grain once it is answered: every one leaves at its own request, its
+        // directory entry with it (the silos' ledgers keep what they knew).
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (lifecycle.Deactivated.Count < activated.Count && DateTime.UtcNow < deadline)
         {
-            foreach (var (silo, directory) in directories)
+            await Task.Delay(50);
+        }
+
+        var deactivated = lifecycle.Deactivated.ToList();
+        Assert.Equal(activated.Select(a => (a.Grain, a.Silo)).Order(), deactivated.Select(d => (d.Grain, d.Silo)).Order());
+        Assert.All(deactivated, d => Assert.Equal(DeactivationReasonCode.ApplicationRequested, d.Reason));
+        var statistics = await management.GetDetailedGrainStatistics();
+        Assert.DoesNotContain(statistics, g => g.GrainId.ToString().Contains("owner-placed-", StringComparison.Ordinal));
+        foreach (var (grain, _) in activated)
+        {
+            foreach (var directory in directories.Values)
             {
-                var entry = await directory.Lookup(grain.GrainId);
-                Assert.Equal(silo.Equals(grain.SiloAddress), entry is not null);
+                Assert.Null(await directory.Lookup(grain));
             }
         }
 
-        await cluster.WaitUntilDrainedAsync(TimeSpan.FromSeconds(10));
         await SaleAssertions.AssertInvariantsAsync(cluster.Redis, orders);
     }
 

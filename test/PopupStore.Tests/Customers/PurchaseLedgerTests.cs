@@ -2,29 +2,30 @@ using PopupStore.Grains.Customers;
 
 namespace PopupStore.Tests.Customers;
 
-/// <summary>A silo's purchases for grains that let their orders through: taken once, by the customer's grain, for its sale.</summary>
+/// <summary>A silo's purchases of the latest sale, which its customer grains read on every order.</summary>
 public sealed class PurchaseLedgerTests
 {
     [Fact]
-    public void A_purchase_is_taken_once_and_only_for_its_sale()
+    public void A_purchase_is_found_for_its_sale_only_and_as_often_as_asked()
     {
         var ledger = new PurchaseLedger();
         ledger.Record("c-1", generation: 7, "o-1");
 
-        Assert.Null(ledger.Take("c-1", 8));
-        Assert.Equal((7L, "o-1"), ledger.Take("c-1", 7));
-        Assert.Null(ledger.Take("c-1", 7));
-        Assert.Null(ledger.Take("c-2", 7));
+        Assert.Null(ledger.Find("c-1", 8));
+        Assert.Equal((7L, "o-1"), ledger.Find("c-1", 7));
+        Assert.Equal((7L, "o-1"), ledger.Find("c-1", 7));
+        Assert.Null(ledger.Find("c-2", 7));
+        Assert.Equal(1, ledger.Count);
     }
 
     [Fact]
-    public void Without_a_generation_the_purchase_there_is_taken()
+    public void Without_a_generation_the_purchase_of_the_ledgers_sale_is_found()
     {
         var ledger = new PurchaseLedger();
         ledger.Record("c-1", generation: 3, "o-1");
 
-        Assert.Equal((3L, "o-1"), ledger.Take("c-1", null));
-        Assert.Equal(0, ledger.Count);
+        Assert.Equal((3L, "o-1"), ledger.Find("c-1", null));
+        Assert.Null(ledger.Find("c-2", null));
     }
 
     [Fact]
@@ -36,8 +37,8 @@ public sealed class PurchaseLedgerTests
         ledger.Record("c-3", generation: 1, "o-3");
 
         Assert.Equal(1, ledger.Count);
-        Assert.Null(ledger.Take("c-1", null));
-        Assert.Null(ledger.Take("c-3", null));
-        Assert.Equal((2L, "o-2"), ledger.Take("c-2", 2));
+        Assert.Null(ledger.Find("c-1", null));
+        Assert.Null(ledger.Find("c-3", null));
+        Assert.Equal((2L, "o-2"), ledger.Find("c-2", 2));
     }
 }
