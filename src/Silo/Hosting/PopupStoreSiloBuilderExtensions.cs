@@ -1,4 +1,5 @@
 using Orleans.Configuration;
+using Orleans.Runtime.GrainDirectory;
 using Orleans.Runtime.Hosting;
 using PopupStore.Core.Redis;
 using Microsoft.Extensions.Options;
@@ -29,6 +30,9 @@ public static class PopupStoreSiloBuilderExtensions
         // live; batches are routed there.
         silo.Services.AddPlacementDirector<CustomerRingPlacement, CustomerRingPlacementDirector>();
         silo.AddGrainDirectory(LocalCustomerDirectory.Name, (_, _) => new LocalCustomerDirectory());
+        // Read only by the locator of grains with a directory of their own (customers); Orleans' own directory
+        // keeps its cache.
+        silo.Services.AddSingleton<IGrainDirectoryCache, UncachedCustomerAddresses>();
         silo.AddGrainService<OrderRouterService>();
         silo.Services.AddSingleton<OrderRouterClient>();
         if (configuration.GetValue("Processing:RouteToOwners", true))

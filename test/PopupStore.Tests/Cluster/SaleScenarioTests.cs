@@ -1,11 +1,13 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.GrainDirectory;
+using Orleans.Runtime.GrainDirectory;
 using Orleans.TestingHost;
 using PopupStore.Core.Orders;
 using PopupStore.Grains.Placement;
 using PopupStore.Core.Redis;
 using PopupStore.LoadClient.Load;
+using PopupStore.Silo.Routing;
 using PopupStore.Tests.Infrastructure;
 using StackExchange.Redis;
 
@@ -100,6 +102,8 @@ public sealed class SaleScenarioTests(ClusterFixture cluster) : IAsyncLifetime
             s => s.SiloAddress,
             s => Assert.IsType<LocalCustomerDirectory>(s.SiloHost.Services.GetRequiredKeyedService<IGrainDirectory>(LocalCustomerDirectory.Name)));
         Assert.Equal(ClusterFixture.Silos, directories.Count);
+        Assert.All(cluster.Cluster.Silos.OfType<InProcessSiloHandle>(), s =>
+            Assert.IsType<UncachedCustomerAddresses>(s.SiloHost.Services.GetRequiredService<IGrainDirectoryCache>()));
 
         // Where each activation's directory entry is as it activates: on its own silo, in that silo's customer
         // directory, and nowhere else.
