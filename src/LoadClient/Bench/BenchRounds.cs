@@ -53,7 +53,7 @@ public static class BenchRounds
             L(r => r.SteadyMax),
             // The peak of any round, silo by silo: memory is a limit to stay under, not a typical value.
             memory.Count == 0 ? null : [.. Enumerable.Range(0, memory.Min(m => m.Count)).Select(i => memory.Max(m => m[i]))],
-            M(r => r.MiBPer100kCustomerGrains),
+            M(r => r.MiBPer100kBuyers),
             M(r => r.SiloCpuMicrosecondsPerOrder),
             rows.All(r => r.Passed),
             M(r => r.RedisCpuMicrosecondsPerOrder),

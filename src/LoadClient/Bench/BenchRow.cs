@@ -14,7 +14,7 @@ public sealed record BenchRow(
     long? SteadyP99 = null,
     long? SteadyMax = null,
     IReadOnlyList<double>? PeakMemoryMiB = null,
-    double? MiBPer100kCustomerGrains = null,
+    double? MiBPer100kBuyers = null,
     double? SiloCpuMicrosecondsPerOrder = null,
     bool Passed = true,
     double? RedisCpuMicrosecondsPerOrder = null,

@@ -142,7 +142,7 @@ public sealed class BenchRunner(IConnectionMultiplexer redis, string connectionS
         {
             SiloCpuMicrosecondsPerOrder = Math.Round(cpuPerOrder, 1),
             PeakMemoryMiB = processes.PeakMemoryMiB(),
-            MiBPer100kCustomerGrains = Math.Round(Math.Max(0, after - before) / scenario.Buyers * 100_000, 1),
+            MiBPer100kBuyers = Math.Round(Math.Max(0, after - before) / scenario.Buyers * 100_000, 1),
         };
     }
 
