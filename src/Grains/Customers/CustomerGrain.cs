@@ -32,6 +32,9 @@ public sealed class CustomerGrain(
 {
     private readonly WebOrderWaiters _webWaiters = new();
 
+    // Storefront calls running here: they interleave with AdmitOrder, and one may not have registered its waiter yet.
+    private int _webCalls;
+
     public async ValueTask<OrderAdmission> AdmitOrder(OrderRequest order)
     {
         // Only a purchase of the same sale generation counts: the ledger may still hold the last sale's. The buying
@@ -64,16 +67,24 @@ public sealed class CustomerGrain(
         // A storefront order has no generation yet: the ledger's is the latest sale's, and the desk checks it.
         var customer = this.GetPrimaryKeyString();
         var bought = ledger.Find(customer, generation: null);
-        var answer = await webOrders.PlaceAsync(customer, order, bought?.Generation, bought?.OrderId, _webWaiters);
-        LeaveWhenIdle();
-        return answer;
+        _webCalls++;
+        try
+        {
+            return await webOrders.PlaceAsync(customer, order, bought?.Generation, bought?.OrderId, _webWaiters);
+        }
+        finally
+        {
+            _webCalls--;
+            LeaveWhenIdle();
+        }
     }
 
-    // Orleans deactivates once the running calls finish; an order arriving meanwhile waits for that and then
-    // activates the customer again. A request still waiting for its order (an answer left pending) keeps the grain.
+    // Orleans deactivates once the running calls finish, and an order arriving meanwhile waits for that before it
+    // activates the customer again: so not while a storefront call runs here, whose order would wait on the call and
+    // the call on its order. A request still waiting for its order (an answer left pending) keeps the grain too.
     private void LeaveWhenIdle()
     {
-        if (!_webWaiters.Any && !options.Value.KeepCustomerGrains)
+        if (_webCalls == 0 && !_webWaiters.Any && !options.Value.KeepCustomerGrains)
         {
             DeactivateOnIdle();
         }
