@@ -12,8 +12,6 @@ namespace PopupStore.LoadClient.Bench;
 /// <param name="TotalMs">The pauses' total, all silos together.</param>
 public sealed partial record GcPauses(long Count, double? LongestAtMostMs, double TotalMs)
 {
-    public const string Metric = "popupstore_gc_pause_milliseconds";
-
     /// <summary>Cumulative bucket counts (all generations added) and the sum, from one silo's Prometheus text.</summary>
     public sealed record Snapshot(IReadOnlyDictionary<double, long> Buckets, double SumMs)
     {

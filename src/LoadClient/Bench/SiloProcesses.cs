@@ -76,7 +76,6 @@ public sealed class SiloProcesses : IAsyncDisposable
         return times;
     }
 
-    /// <summary>Peak resident memory (VmHWM) of each silo, in MiB.</summary>
     /// <summary>
     /// The silos' GC pause histograms added up (from each one's /metrics); null when one of them has none (a build
     /// before the histogram) or cannot be read, so a figure never covers only some of the silos.
@@ -105,6 +104,7 @@ public sealed class SiloProcesses : IAsyncDisposable
         return GcPauses.Snapshot.Add(silos);
     }
 
+    /// <summary>Peak resident memory (VmHWM) of each silo, in MiB.</summary>
     public IReadOnlyList<double> PeakMemoryMiB() => _silos.Select(s => ReadStatus(s.Process, "VmHWM")).ToList();
 
     /// <summary>Current resident memory (VmRSS) of each silo, in MiB.</summary>
