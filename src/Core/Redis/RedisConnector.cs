@@ -51,6 +51,18 @@ public static class RedisConnector
             throw Explain(ex, where);
         }
 
+        // A refused AUTH does not always reach the PING: the client may keep reconnecting and the PING time out in
+        // its backlog. The reconnection attempts' failures say why.
+        var refused = 0;
+        multiplexer.ConnectionFailed += (_, failure) =>
+        {
+            if (failure.FailureType == ConnectionFailureType.AuthenticationFailure
+                || failure.Exception is { } error && IsAuthentication(error))
+            {
+                Volatile.Write(ref refused, 1);
+            }
+        };
+
         var deadline = DateTime.UtcNow + wait;
         while (true)
         {
@@ -61,10 +73,11 @@ public static class RedisConnector
             }
             catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException or RedisServerException)
             {
-                if (DateTime.UtcNow >= deadline || IsAuthentication(ex))
+                var credentialsRefused = Volatile.Read(ref refused) == 1;
+                if (DateTime.UtcNow >= deadline || credentialsRefused || IsAuthentication(ex))
                 {
                     await multiplexer.DisposeAsync();
-                    throw Explain(ex, where);
+                    throw credentialsRefused ? Refused(ex, where) : Explain(ex, where);
                 }
 
                 await Task.Delay(200);
@@ -80,9 +93,11 @@ public static class RedisConnector
 
     private static RedisSetupException Explain(Exception ex, string where) =>
         IsAuthentication(ex)
-            ? new RedisSetupException(
-                $"Redis at {where} refused the credentials (wrong user or password in the connection string).", ex)
+            ? Refused(ex, where)
             : new RedisSetupException($"Redis at {where} is unreachable: {FirstLine(ex.Message)}", ex);
+
+    private static RedisSetupException Refused(Exception ex, string where) =>
+        new($"Redis at {where} refused the credentials (wrong user or password in the connection string).", ex);
 
     private static string FirstLine(string message)
     {
