@@ -43,6 +43,19 @@ public sealed partial class AnswerWatcher(
         }
     }
 
+    /// <summary>
+    /// The order's outcome came another way (the poller handed it to its customer grain): whoever waits for it here
+    /// has it now, and it is not looked up. Left to the lookup, every order a grain answers kept its watch, and the
+    /// timer of its wait, alive for the next interval and cost a field of the next HMGET.
+    /// </summary>
+    public void Settle(string orderId, OrderResult result)
+    {
+        if (_watches.TryRemove(orderId, out var watch))
+        {
+            watch.Answer.TrySetResult(result);
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.AnswerPollInterval);

@@ -37,7 +37,9 @@ public sealed class WebOrderDesk(WebOrderStore store, IOrderCompletion completio
         var first = await Task.WhenAny(handed, found);
         if (first == handed)
         {
-            return WebOrderAnswer.Decided(await handed);
+            var handedResult = await handed;
+            watcher.Settle(order.OrderId, handedResult);
+            return WebOrderAnswer.Decided(handedResult);
         }
 
         if (await found is { } result)
