@@ -22,7 +22,7 @@ public sealed record OrderBody(string? OrderId, string? CustomerId, string? Prob
             return Bad($"The body is larger than {maxBytes} bytes.");
         }
 
-        // Rented: a new buffer of the largest body allowed was most of what a storefront order allocated in the silo.
+        // Rented: a new buffer of the largest body allowed was a quarter of what a storefront order allocated in the silo.
         // One byte past the limit tells a body over it from one that fills it.
         var buffer = ArrayPool<byte>.Shared.Rent(maxBytes + 1);
         try

@@ -35,7 +35,7 @@ public sealed class AnswerWatcherTests(RedisFixture redis) : IClassFixture<Redis
     }
 
     [Fact]
-    public async Task Settling_an_order_nobody_watches_leaves_a_later_wait_to_the_lookup()
+    public async Task Settling_an_order_nobody_watches_does_not_answer_a_later_wait()
     {
         await redis.FlushAsync();
         var watcher = Watcher();
