@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using PopupStore.Core.Redis;
 using PopupStore.Storefront.Tests.Infrastructure;
 using StackExchange.Redis;
@@ -45,6 +46,32 @@ public sealed class BadInputTests(StorefrontFixture fx)
         Assert.Equal("application/problem+json", response.ContentType);
         Assert.Contains(saying, response.Field("detail"), StringComparison.Ordinal);
         Assert.Equal(before, await SnapshotAsync(fx.Database));
+    }
+
+    [Fact]
+    public async Task A_body_sent_in_chunks_is_held_to_the_same_limit_and_one_that_fills_it_is_taken()
+    {
+        await fx.StartSaleAsync(5);
+        var before = await SnapshotAsync(fx.Database);
+
+        var over = await fx.A.PostRawAsync(Padded("over", 4097), chunked: true);
+
+        Assert.Equal(HttpStatusCode.BadRequest, over.Status);
+        Assert.Contains("larger than 4096 bytes", over.Field("detail"), StringComparison.Ordinal);
+        Assert.Equal(before, await SnapshotAsync(fx.Database));
+
+        var full = await fx.A.PostRawAsync(Padded("full", 4096), chunked: true);
+
+        Assert.Equal(HttpStatusCode.OK, full.Status);
+        Assert.Equal("complete", full.Outcome);
+        Assert.Equal("full", full.Field("customer"));
+    }
+
+    // An order body of exactly `bytes` bytes of UTF-8: the customer and an ignored field padded to the size.
+    private static string Padded(string customer, int bytes)
+    {
+        var bare = $"{{\"customer\":\"{customer}\",\"pad\":\"\"}}";
+        return bare.Insert(bare.Length - 2, new string('x', bytes - Encoding.UTF8.GetByteCount(bare)));
     }
 
     [Fact]

@@ -22,12 +22,14 @@ public static class Api
     public static Task<ApiResponse> OrderAsync(this StorefrontSilo silo, string customer, string? order = null, string? forwardedFor = null) =>
         silo.PostRawAsync(JsonSerializer.Serialize(order is null ? new { customer } : (object)new { customer, order }), forwardedFor);
 
-    public static async Task<ApiResponse> PostRawAsync(this StorefrontSilo silo, string body, string? forwardedFor = null)
+    /// <param name="chunked">Sends the body without a length, in chunks, so the silo only learns its size by reading it.</param>
+    public static async Task<ApiResponse> PostRawAsync(this StorefrontSilo silo, string body, string? forwardedFor = null, bool chunked = false)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/orders")
         {
             Content = new StringContent(body, Encoding.UTF8, "application/json"),
         };
+        request.Headers.TransferEncodingChunked = chunked;
         if (forwardedFor is not null)
         {
             request.Headers.Add("X-Forwarded-For", forwardedFor);
