@@ -67,13 +67,6 @@ public sealed class BadInputTests(StorefrontFixture fx)
         Assert.Equal("full", full.Field("customer"));
     }
 
-    // An order body of exactly `bytes` bytes of UTF-8: the customer and an ignored field padded to the size.
-    private static string Padded(string customer, int bytes)
-    {
-        var bare = $"{{\"customer\":\"{customer}\",\"pad\":\"\"}}";
-        return bare.Insert(bare.Length - 2, new string('x', bytes - Encoding.UTF8.GetByteCount(bare)));
-    }
-
     [Fact]
     public async Task Ids_of_exactly_256_bytes_are_accepted()
     {
@@ -94,6 +87,13 @@ public sealed class BadInputTests(StorefrontFixture fx)
         var response = await fx.A.GetAsync($"/api/orders/{new string('o', 257)}");
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
         Assert.Equal("application/problem+json", response.ContentType);
+    }
+
+    // An order body of exactly `bytes` bytes of UTF-8: the customer and an ignored field padded to the size.
+    private static string Padded(string customer, int bytes)
+    {
+        var bare = $"{{\"customer\":\"{customer}\",\"pad\":\"\"}}";
+        return bare.Insert(bare.Length - 2, new string('x', bytes - Encoding.UTF8.GetByteCount(bare)));
     }
 
     private static async Task<(long Written, long Customers, long Web, long Answered)> SnapshotAsync(IDatabase db) =>

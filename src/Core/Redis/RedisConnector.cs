@@ -52,36 +52,44 @@ public static class RedisConnector
         }
 
         // A refused AUTH does not always reach the PING: the client may keep reconnecting and the PING time out in
-        // its backlog. The reconnection attempts' failures say why.
+        // its backlog. The reconnection attempts' failures say why; listened to only while proving the connection.
         var refused = 0;
-        multiplexer.ConnectionFailed += (_, failure) =>
+        void OnConnectionFailed(object? sender, ConnectionFailedEventArgs failure)
         {
             if (failure.FailureType == ConnectionFailureType.AuthenticationFailure
                 || failure.Exception is { } error && IsAuthentication(error))
             {
                 Volatile.Write(ref refused, 1);
             }
-        };
+        }
 
-        var deadline = DateTime.UtcNow + wait;
-        while (true)
+        multiplexer.ConnectionFailed += OnConnectionFailed;
+        try
         {
-            try
+            var deadline = DateTime.UtcNow + wait;
+            while (true)
             {
-                await multiplexer.GetDatabase().PingAsync();
-                return multiplexer;
-            }
-            catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException or RedisServerException)
-            {
-                var credentialsRefused = Volatile.Read(ref refused) == 1;
-                if (DateTime.UtcNow >= deadline || credentialsRefused || IsAuthentication(ex))
+                try
                 {
-                    await multiplexer.DisposeAsync();
-                    throw credentialsRefused ? Refused(ex, where) : Explain(ex, where);
+                    await multiplexer.GetDatabase().PingAsync();
+                    return multiplexer;
                 }
+                catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException or RedisServerException)
+                {
+                    var credentialsRefused = Volatile.Read(ref refused) == 1;
+                    if (DateTime.UtcNow >= deadline || credentialsRefused || IsAuthentication(ex))
+                    {
+                        await multiplexer.DisposeAsync();
+                        throw credentialsRefused ? Refused(ex, where) : Explain(ex, where);
+                    }
 
-                await Task.Delay(200);
+                    await Task.Delay(200);
+                }
             }
+        }
+        finally
+        {
+            multiplexer.ConnectionFailed -= OnConnectionFailed;
         }
     }
 
