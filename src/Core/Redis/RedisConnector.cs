@@ -77,7 +77,17 @@ public static class RedisConnector
                 catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException or RedisServerException)
                 {
                     var credentialsRefused = Volatile.Read(ref refused) == 1;
-                    if (DateTime.UtcNow >= deadline || credentialsRefused || IsAuthentication(ex))
+                    var late = DateTime.UtcNow >= deadline;
+
+                    // The client may not have tried again before the deadline (its reconnections back off), and its
+                    // first refusal came before anything listened: one connection that gives up at its first failure
+                    // says whether that failure is the credentials.
+                    if (late && !credentialsRefused && !IsAuthentication(ex))
+                    {
+                        credentialsRefused = await RefusesCredentialsAsync(options);
+                    }
+
+                    if (late || credentialsRefused || IsAuthentication(ex))
                     {
                         await multiplexer.DisposeAsync();
                         throw credentialsRefused ? Refused(ex, where) : Explain(ex, where);
@@ -90,6 +100,22 @@ public static class RedisConnector
         finally
         {
             multiplexer.ConnectionFailed -= OnConnectionFailed;
+        }
+    }
+
+    private static async Task<bool> RefusesCredentialsAsync(ConfigurationOptions options)
+    {
+        var once = options.Clone();
+        once.AbortOnConnectFail = true;
+        once.ConnectRetry = 1;
+        try
+        {
+            await using var probe = await ConnectionMultiplexer.ConnectAsync(once);
+            return false;
+        }
+        catch (RedisConnectionException ex)
+        {
+            return IsAuthentication(ex);
         }
     }
 
