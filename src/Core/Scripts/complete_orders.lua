@@ -11,10 +11,13 @@
 -- Batching is for speed only: one EVALSHA carries many orders, so Redis parses and dispatches once.
 -- Nothing here may raise an error half way through a batch on bad input (Redis keeps a script's earlier
 -- writes when a later command fails), so the one command that could, XDEL of a ticket, uses pcall.
--- A key of the wrong type can still fail a batch half way, so each order's stock and counter writes are
--- made with the order, never summed up for the end: every answered order's writes are whole. Only the
--- tickets wait for one XDEL at the end; one a failed batch leaves behind goes when the order is
--- delivered again. A batch that fails is retried; orders it had answered replay their stored outcome.
+-- A key of the wrong type can still fail a batch half way. Stock and counters are written once per batch
+-- (a call into Redis costs about as much as an order's own logic), so the orders are answered under
+-- pcall and the sums of those answered before a failure are written before the error is raised again:
+-- every answered order's writes are whole. Those sums cannot fail themselves: product and sale:counts
+-- are checked before anything is written. Tickets wait for one XDEL at the end; one a failed batch
+-- leaves behind goes when the order is delivered again. A batch that fails is retried; orders it had
+-- answered replay their stored outcome.
 --
 -- KEYS: product, sale, sale:buyers, sale:answered, sale:counts, queue:complete, queue:rejected, queue:customers
 -- ARGV: per order, seven values: order id, customer id, ticket ('' when none), order entry id,
@@ -65,14 +68,39 @@ local function closed_because(arrived, entry)
   return nil
 end
 
-local left = tonumber(redis.call('GET', product)) or 0
+-- The sums written at the end must not fail after orders were answered: a value that DECRBY or HINCRBY
+-- would refuse is refused here, before any write. It is no order's fault, so it is not raised as a script
+-- error: callers retry the batch as on any Redis condition, and it is answered once the value is mended.
+local function whole_number(value)
+  return value == false or string.match(value, '^%-?%d+$') ~= nil
+end
+
+local function refuse(key, value, what)
+  return redis.error_reply('ERR ' .. key .. ' holds "' .. string.sub(value, 1, 40) .. '", not ' .. what)
+end
+
+local stock = redis.call('GET', product)
+if not whole_number(stock) then
+  return refuse('product', stock, 'a whole number of units')
+end
+local counted = redis.call('HMGET', counts, 'completed', 'rejected:duplicate', 'rejected:sold-out',
+  'rejected:closed', 'rejected:invalid')
+for i = 1, #counted do
+  if not whole_number(counted[i]) then
+    return refuse('sale:counts', counted[i], 'a count')
+  end
+end
+
+local left = tonumber(stock) or 0
 local tickets = {}
+-- Units sold and rejections by reason in this batch, written once at the end.
+local sold, rejections = 0, {}
 
 local function reject(order, customer, entry, reason, detail)
   redis.call('XADD', rejected, '*',
     'order', order, 'customer', customer, 'reason', reason, 'detail', detail, 'entry', entry)
   redis.call('HSET', answered, order, reason)
-  redis.call('HINCRBY', counts, 'rejected:' .. reason, 1)
+  rejections[reason] = (rejections[reason] or 0) + 1
   return reason
 end
 
@@ -102,11 +130,10 @@ local function answer(order, customer, ticket, entry, invalid, bought_before)
   end
 
   left = left - 1
-  redis.call('DECR', product)
   redis.call('HSET', buyers, customer, order)
   redis.call('XADD', complete, '*', 'order', order, 'customer', customer, 'ticket', ticket, 'entry', entry)
   redis.call('HSET', answered, order, 'complete')
-  redis.call('HINCRBY', counts, 'completed', 1)
+  sold = sold + 1
   return 'complete'
 end
 
@@ -125,29 +152,52 @@ local function delete_tickets()
   end
 end
 
-local results = {}
-for i = 1, #ARGV, 7 do
-  local order, ticket, seen = ARGV[i], ARGV[i + 2], ARGV[i + 5]
-  if seen ~= '' and seen ~= generation then
-    results[#results + 1] = 'stale'
-    results[#results + 1] = 0
-  else
-    -- Before the exactly-once check: an order id seen again with another ticket (a producer reusing
-    -- ids) still answers that customer, who must not be left waiting in queue:customers. For a plain
-    -- redelivery the ticket is already gone and this deletes nothing.
-    if ticket ~= '' then
-      tickets[#tickets + 1] = ticket
-    end
+local function write_sums()
+  if sold > 0 then
+    redis.call('DECRBY', product, sold)
+    redis.call('HINCRBY', counts, 'completed', sold)
+  end
+  for reason, n in pairs(rejections) do
+    redis.call('HINCRBY', counts, 'rejected:' .. reason, n)
+  end
+end
 
-    local previous = redis.call('HGET', answered, order)
-    if previous then
-      results[#results + 1] = previous
+local results = {}
+local function answer_all()
+  for i = 1, #ARGV, 7 do
+    local order, ticket, seen = ARGV[i], ARGV[i + 2], ARGV[i + 5]
+    if seen ~= '' and seen ~= generation then
+      results[#results + 1] = 'stale'
       results[#results + 1] = 0
     else
-      results[#results + 1] = answer(order, ARGV[i + 1], ticket, ARGV[i + 3], ARGV[i + 4], ARGV[i + 6])
-      results[#results + 1] = 1
+      -- Before the exactly-once check: an order id seen again with another ticket (a producer reusing
+      -- ids) still answers that customer, who must not be left waiting in queue:customers. For a plain
+      -- redelivery the ticket is already gone and this deletes nothing.
+      if ticket ~= '' then
+        tickets[#tickets + 1] = ticket
+      end
+
+      local previous = redis.call('HGET', answered, order)
+      if previous then
+        results[#results + 1] = previous
+        results[#results + 1] = 0
+      else
+        results[#results + 1] = answer(order, ARGV[i + 1], ticket, ARGV[i + 3], ARGV[i + 4], ARGV[i + 6])
+        results[#results + 1] = 1
+      end
     end
   end
+end
+
+local ok, failure = pcall(answer_all)
+write_sums()
+if not ok then
+  -- Raised again as Redis raised it, so callers tell a Redis condition (OOM ...) from a script error as
+  -- before: Redis 7 keeps the code only of an error given as a table, 6.2 takes only a string.
+  if redis.REDIS_VERSION then
+    error({ err = failure })
+  end
+  error(failure, 0)
 end
 delete_tickets()
 return results
