@@ -64,7 +64,10 @@ public static class BenchRounds
             // Busiest first in every round: the median of each rank (the busiest silo's share, the next one's...).
             shares.Count == 0 ? null : [.. Enumerable.Range(0, shares.Min(s => s.Count)).Select(i => MedianOf(shares.Select(s => (double?)s[i]))!.Value)],
             M(r => r.SteadyGcPauseLongestMs),
-            M(r => r.SteadyGcPausedPercent));
+            M(r => r.SteadyGcPausedPercent))
+        {
+            ScriptMicrosecondsPerOrder = M(r => r.ScriptMicrosecondsPerOrder),
+        };
     }
 
     /// <summary>For every ratio of the table, the lowest and the highest one round gave on its own.</summary>

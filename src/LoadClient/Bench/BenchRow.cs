@@ -24,4 +24,8 @@ public sealed record BenchRow(
     double? PurchaseSiloCpuMicrosecondsPerOrder = null,
     IReadOnlyList<double>? PurchaseSiloCpuSharePercent = null,
     double? SteadyGcPauseLongestMs = null,
-    double? SteadyGcPausedPercent = null);
+    double? SteadyGcPausedPercent = null)
+{
+    /// <summary>For the limit rows: Redis' own time inside the script calls per order (INFO commandstats).</summary>
+    public double? ScriptMicrosecondsPerOrder { get; init; }
+}
