@@ -1,5 +1,4 @@
 using Orleans.Services;
-using PopupStore.Core.Orders;
 
 namespace PopupStore.Grains;
 
@@ -10,6 +9,7 @@ namespace PopupStore.Grains;
 [Alias("PopupStore.IOrderRouterService")]
 public interface IOrderRouterService : IGrainService
 {
-    [Alias("PlaceOrders")]
-    Task<RoutedAnswer[]> PlaceOrders(OrderRequest[] orders);
+    /// <summary>The answers, in the batch's order.</summary>
+    [Alias("PlacePackedOrders")]
+    Task<RoutedAnswer[]> PlaceOrders(PackedOrders orders);
 }

@@ -7,6 +7,6 @@ namespace PopupStore.Silo.Routing;
 /// <summary>Reaches the order router of a given silo.</summary>
 internal sealed class OrderRouterClient(IServiceProvider services) : GrainServiceClient<IOrderRouterService>(services)
 {
-    public Task<RoutedAnswer[]> PlaceOrdersAsync(SiloAddress silo, OrderRequest[] orders) =>
-        GetGrainService(silo).PlaceOrders(orders);
+    public Task<RoutedAnswer[]> PlaceOrdersAsync(SiloAddress silo, IReadOnlyList<OrderRequest> orders) =>
+        GetGrainService(silo).PlaceOrders(PackedOrders.Pack(orders));
 }

@@ -54,7 +54,13 @@ internal sealed class RoutingDispatcher(
 
         foreach (var (silo, indexes) in remote ?? [])
         {
-            var routed = routers.PlaceOrdersAsync(silo, [.. indexes.Select(i => orders[i])]).WaitAsync(_routeTimeout);
+            var batch = new OrderRequest[indexes.Count];
+            for (var k = 0; k < batch.Length; k++)
+            {
+                batch[k] = orders[indexes[k]];
+            }
+
+            var routed = routers.PlaceOrdersAsync(silo, batch).WaitAsync(_routeTimeout);
             for (var k = 0; k < indexes.Count; k++)
             {
                 answers[indexes[k]] = AnswerOfAsync(routed, k);
