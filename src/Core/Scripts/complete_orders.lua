@@ -11,7 +11,9 @@
 -- Batching is for speed only: one EVALSHA carries many orders, so Redis parses and dispatches once.
 -- Nothing here may raise an error half way through a batch on bad input (Redis keeps a script's earlier
 -- writes when a later command fails), so the one command that could, XDEL of a ticket, uses pcall.
--- A key of the wrong type can still fail a batch half way. Stock and counters are written once per batch
+-- A key of the wrong type can still fail a batch half way. An order's first write is to its outcome stream,
+-- the one key of its writes not already read by then, so an order whose writes fail is left untouched.
+-- Stock and counters are written once per batch
 -- (a call into Redis costs about as much as an order's own logic), so the orders are answered under
 -- pcall and the sums of those answered before a failure are written before the error is raised again:
 -- every answered order's writes are whole. Those sums cannot fail themselves: product and sale:counts
@@ -130,8 +132,8 @@ local function answer(order, customer, ticket, entry, invalid, bought_before)
   end
 
   left = left - 1
-  redis.call('HSET', buyers, customer, order)
   redis.call('XADD', complete, '*', 'order', order, 'customer', customer, 'ticket', ticket, 'entry', entry)
+  redis.call('HSET', buyers, customer, order)
   redis.call('HSET', answered, order, 'complete')
   sold = sold + 1
   return 'complete'

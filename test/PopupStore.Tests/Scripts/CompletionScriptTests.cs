@@ -330,6 +330,23 @@ public sealed class CompletionScriptTests(RedisFixture redis) : IClassFixture<Re
         await SaleAssertions.AssertInvariantsAsync(connection);
     }
 
+    [Fact]
+    public async Task An_order_whose_outcome_cannot_be_written_is_left_untouched()
+    {
+        await new SaleStore(redis.Redis).StartAsync(5, TimeSpan.FromMinutes(1), force: false);
+        await Db.StringSetAsync(RedisKeys.Complete, "not a stream");
+
+        await Assert.ThrowsAsync<RedisServerException>(() => _completer.CompleteAsync(new OrderRequest("o1", "c1", string.Empty, Arrivals.Now(1))));
+
+        // Not a buyer without a unit, nor a unit gone without a sale: once the key is mended, the order is sold.
+        Assert.False(await Db.HashExistsAsync(RedisKeys.Buyers, "c1"));
+        Assert.False(await Db.HashExistsAsync(RedisKeys.Answered, "o1"));
+        Assert.Equal(5, (long)await Db.StringGetAsync(RedisKeys.Product));
+        await Db.KeyDeleteAsync(RedisKeys.Complete);
+        Assert.Equal(new OrderOutcome(OrderResult.Complete, true), await _completer.CompleteAsync(new OrderRequest("o1", "c1", string.Empty, Arrivals.Now(1))));
+        await SaleAssertions.AssertInvariantsAsync(redis.Redis);
+    }
+
     [Theory]
     [InlineData("product", "2.5", "7")]
     [InlineData("sale:counts", "many", "7")]
