@@ -1,4 +1,5 @@
 using Orleans.Services;
+using PopupStore.Core.Orders;
 
 namespace PopupStore.Grains;
 
@@ -9,7 +10,14 @@ namespace PopupStore.Grains;
 [Alias("PopupStore.IOrderRouterService")]
 public interface IOrderRouterService : IGrainService
 {
-    /// <summary>The answers, in the batch's order.</summary>
+    /// <summary>A batch packed into one byte array; the answers in the batch's order.</summary>
     [Alias("PlacePackedOrders")]
-    Task<RoutedAnswer[]> PlaceOrders(PackedOrders orders);
+    Task<RoutedAnswer[]> PlacePackedOrders(PackedOrders orders);
+
+    /// <summary>
+    /// The same for a batch as silos before <see cref="PackedOrders"/> send it: kept so that a cluster in the
+    /// middle of an upgrade still answers every routed order.
+    /// </summary>
+    [Alias("PlaceOrders")]
+    Task<RoutedAnswer[]> PlaceOrders(OrderRequest[] orders);
 }

@@ -5,10 +5,9 @@ namespace PopupStore.Grains;
 /// <summary>
 /// A routed order's answer, or why its customer grain failed: the exception's type, message and whether
 /// the failure lies outside the entry (Redis, the cluster), which decides if it counts toward MaxDeliveries.
-/// A value, so that Orleans does not track each answer of a batch as a reference (see <see cref="PackedOrders"/>).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("PopupStore.RoutedAnswer")]
-public readonly record struct RoutedAnswer(
+public sealed record RoutedAnswer(
     [property: Id(0)] OrderOutcome Outcome,
     [property: Id(1)] string? FailureType = null,
     [property: Id(2)] string? FailureMessage = null,

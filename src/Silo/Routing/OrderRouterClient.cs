@@ -8,5 +8,5 @@ namespace PopupStore.Silo.Routing;
 internal sealed class OrderRouterClient(IServiceProvider services) : GrainServiceClient<IOrderRouterService>(services)
 {
     public Task<RoutedAnswer[]> PlaceOrdersAsync(SiloAddress silo, IReadOnlyList<OrderRequest> orders) =>
-        GetGrainService(silo).PlaceOrders(PackedOrders.Pack(orders));
+        GetGrainService(silo).PlacePackedOrders(PackedOrders.Pack(orders));
 }

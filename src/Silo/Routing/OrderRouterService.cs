@@ -14,9 +14,10 @@ namespace PopupStore.Silo.Routing;
 internal sealed class OrderRouterService(GrainId id, Orleans.Runtime.Silo silo, ILoggerFactory loggerFactory, CustomerGrains customers)
     : GrainService(id, silo, loggerFactory), IOrderRouterService
 {
-    public async Task<RoutedAnswer[]> PlaceOrders(PackedOrders packed)
+    public Task<RoutedAnswer[]> PlacePackedOrders(PackedOrders orders) => PlaceOrders(orders.Unpack());
+
+    public async Task<RoutedAnswer[]> PlaceOrders(OrderRequest[] orders)
     {
-        var orders = packed.Unpack();
         var calls = new Task<OrderOutcome>[orders.Length];
         for (var i = 0; i < orders.Length; i++)
         {

@@ -63,16 +63,27 @@ internal sealed class RoutingDispatcher(
             var routed = routers.PlaceOrdersAsync(silo, batch).WaitAsync(_routeTimeout);
             for (var k = 0; k < indexes.Count; k++)
             {
-                answers[indexes[k]] = AnswerOfAsync(routed, k);
+                answers[indexes[k]] = AnswerOfAsync(routed, k, batch[k]);
             }
         }
 
         return answers;
     }
 
-    private static async Task<OrderOutcome> AnswerOfAsync(Task<RoutedAnswer[]> routed, int index)
+    private async Task<OrderOutcome> AnswerOfAsync(Task<RoutedAnswer[]> routed, int index, OrderRequest order)
     {
-        var answer = (await routed)[index];
+        RoutedAnswer answer;
+        try
+        {
+            answer = (await routed)[index];
+        }
+        catch (TypeLoadException)
+        {
+            // The silo runs a version that does not know the packed call (an upgrade under way): the order goes
+            // to its customer grain by an ordinary grain call, which Orleans delivers to whichever silo holds it.
+            return await customers.PlaceAsync(order);
+        }
+
         return answer.Failed
             ? throw new RoutedOrderException(answer.FailureType!, answer.FailureMessage ?? string.Empty, answer.FailureOutsideTheEntry)
             : answer.Outcome;
