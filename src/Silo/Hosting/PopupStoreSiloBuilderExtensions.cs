@@ -34,7 +34,7 @@ public static class PopupStoreSiloBuilderExtensions
         // keeps its cache.
         silo.Services.AddSingleton<IGrainDirectoryCache, UncachedCustomerAddresses>();
         silo.AddGrainService<OrderRouterService>();
-        silo.Services.AddSingleton<OrderRouterClient>();
+        silo.Services.AddSingleton<IOrderRouters, OrderRouterClient>();
         if (configuration.GetValue("Processing:RouteToOwners", true))
         {
             silo.Services.AddSingleton<IOrderDispatcher, RoutingDispatcher>();

@@ -18,7 +18,7 @@ internal sealed class RoutingDispatcher(
     CustomerGrains customers,
     IClusterMembershipService membership,
     ILocalSiloDetails local,
-    OrderRouterClient routers,
+    IOrderRouters routers,
     IOptions<SiloMessagingOptions> messaging) : IOrderDispatcher
 {
     // A routed call waits for every grain call it carries; past this it is given up (a transient failure,
