@@ -12,16 +12,13 @@ public static class RedisCpu
 {
     public static async Task<TimeSpan> ReadAsync(IConnectionMultiplexer redis)
     {
-        // Through the database, not IServer: the bench's connection is not an admin one.
-        var info = (string?)await redis.GetDatabase().ExecuteAsync("INFO", "cpu") ?? string.Empty;
         var seconds = 0.0;
-        foreach (var line in info.Split('\n', StringSplitOptions.TrimEntries))
+        foreach (var (name, value) in await RedisInfo.ReadAsync(redis, "cpu"))
         {
-            var parts = line.Split(':', 2);
-            if (parts.Length == 2 && parts[0] is "used_cpu_user" or "used_cpu_sys"
-                && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+            if (name is "used_cpu_user" or "used_cpu_sys"
+                && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var used))
             {
-                seconds += value;
+                seconds += used;
             }
         }
 

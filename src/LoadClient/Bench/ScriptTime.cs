@@ -12,17 +12,16 @@ public static class ScriptTime
 {
     public static async Task<TimeSpan> ReadAsync(IConnectionMultiplexer redis)
     {
-        var info = (string?)await redis.GetDatabase().ExecuteAsync("INFO", "commandstats") ?? string.Empty;
         long microseconds = 0;
-        foreach (var line in info.Split('\n', StringSplitOptions.TrimEntries))
+        foreach (var (name, value) in await RedisInfo.ReadAsync(redis, "commandstats"))
         {
-            if (!line.StartsWith("cmdstat_evalsha:", StringComparison.Ordinal) && !line.StartsWith("cmdstat_eval:", StringComparison.Ordinal))
+            if (name is not ("cmdstat_evalsha" or "cmdstat_eval"))
             {
                 continue;
             }
 
-            // cmdstat_evalsha:calls=12,usec=3456,usec_per_call=288.00,...
-            foreach (var field in line[(line.IndexOf(':') + 1)..].Split(','))
+            // calls=12,usec=3456,usec_per_call=288.00,...
+            foreach (var field in value.Split(','))
             {
                 if (field.StartsWith("usec=", StringComparison.Ordinal)
                     && long.TryParse(field.AsSpan(5), NumberStyles.None, CultureInfo.InvariantCulture, out var usec))

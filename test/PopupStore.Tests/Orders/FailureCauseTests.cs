@@ -13,13 +13,11 @@ namespace PopupStore.Tests.Orders;
 /// </summary>
 public sealed class FailureCauseTests
 {
-    public static TheoryData<string> Servers => new() { "7", "6.2" };
-
     [Theory]
-    [MemberData(nameof(Servers))]
+    [MemberData(nameof(RedisVersions.Both), MemberType = typeof(RedisVersions))]
     public async Task Redis_refusing_writes_inside_the_completion_script_is_not_the_entrys_fault(string version)
     {
-        await using var server = await RedisProcess.StartAsync(binary: version == "6.2" ? RedisModules.Server62 : null);
+        await using var server = await RedisVersions.StartAsync(version);
         await using var redis = await server.ConnectAsync();
         await new SaleStore(redis).StartAsync(5, TimeSpan.FromMinutes(1), force: false);
         await redis.GetServer(redis.GetEndPoints()[0]).ConfigSetAsync("maxmemory", "1");
@@ -34,10 +32,10 @@ public sealed class FailureCauseTests
     }
 
     [Theory]
-    [MemberData(nameof(Servers))]
+    [MemberData(nameof(RedisVersions.Both), MemberType = typeof(RedisVersions))]
     public async Task A_runtime_error_of_a_script_may_be_the_entrys_fault(string version)
     {
-        await using var server = await RedisProcess.StartAsync(binary: version == "6.2" ? RedisModules.Server62 : null);
+        await using var server = await RedisVersions.StartAsync(version);
         await using var redis = await server.ConnectAsync();
 
         await redis.GetDatabase().StringSetAsync("not-a-number", "abc");

@@ -288,14 +288,11 @@ public sealed class CompletionScriptTests(RedisFixture redis) : IClassFixture<Re
         Assert.Equal(0, (long)await Db.StringGetAsync(RedisKeys.Product));
     }
 
-    // The two servers word an error raised inside a script differently, and the script raises one again itself.
-    public static TheoryData<string> Servers => new() { "7", "6.2" };
-
     [Theory]
-    [MemberData(nameof(Servers))]
+    [MemberData(nameof(RedisVersions.Both), MemberType = typeof(RedisVersions))]
     public async Task A_batch_that_fails_half_way_still_writes_the_stock_and_counts_of_the_orders_it_answered(string version)
     {
-        await using var server = await RedisProcess.StartAsync(binary: version == "6.2" ? RedisModules.Server62 : null);
+        await using var server = await RedisVersions.StartAsync(version);
         await using var connection = await server.ConnectAsync();
         var db = connection.GetDatabase();
         var completer = new OrderCompleter(connection);
@@ -354,7 +351,7 @@ public sealed class CompletionScriptTests(RedisFixture redis) : IClassFixture<Re
     [InlineData("sale:counts", "many", "6.2")]
     public async Task A_stock_or_count_that_is_not_a_whole_number_refuses_the_batch_before_any_write(string key, string value, string version)
     {
-        await using var server = await RedisProcess.StartAsync(binary: version == "6.2" ? RedisModules.Server62 : null);
+        await using var server = await RedisVersions.StartAsync(version);
         await using var connection = await server.ConnectAsync();
         var db = connection.GetDatabase();
         await new SaleStore(connection).StartAsync(5, TimeSpan.FromMinutes(1), force: false);
