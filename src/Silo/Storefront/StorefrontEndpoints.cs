@@ -27,10 +27,9 @@ public static class StorefrontEndpoints
 
     public static WebApplication MapStorefront(this WebApplication app)
     {
-        app.UseRateLimiter();
         StorefrontPage.Map(app);
 
-        var api = app.MapGroup("/api").RequireRateLimiting(StorefrontRateLimits.ClientPolicy);
+        var api = app.MapGroup("/api").RequireClientLimit();
         api.MapPost("/orders", PostOrderAsync);
         api.MapGet("/orders/{order}", GetOrderAsync);
         api.MapGet("/sale", async (SaleSnapshots sale, CancellationToken cancellation) => Results.Json(await sale.GetAsync(cancellation)));
@@ -43,7 +42,7 @@ public static class StorefrontEndpoints
     }
 
     private static async Task<IResult> PostOrderAsync(
-        HttpContext http, OrderTaker taker, CustomerLimiter limiter, IOptions<StorefrontOptions> options)
+        HttpContext http, OrderTaker taker, StorefrontLimits limits, IOptions<StorefrontOptions> options)
     {
         var started = Stopwatch.GetTimestamp();
         var body = await OrderBody.ReadAsync(http.Request, options.Value.MaxBodyBytes, http.RequestAborted);
@@ -53,10 +52,9 @@ public static class StorefrontEndpoints
         }
 
         var (orderId, customerId) = (body.OrderId!, body.CustomerId!);
-        using var lease = limiter.Acquire(customerId);
-        if (!lease.IsAcquired)
+        if (limits.Customers.TryTake(customerId) is { IsAllowed: false } refused)
         {
-            return StorefrontRateLimits.TooManyRequests(http, lease, "Too many orders for this customer.");
+            return StorefrontRateLimits.TooManyRequests(http, refused.RetryAfter, "Too many orders for this customer.");
         }
 
         try

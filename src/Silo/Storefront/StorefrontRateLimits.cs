@@ -1,54 +1,37 @@
 using System.Globalization;
-using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using PopupStore.Grains.WebOrders;
 
 namespace PopupStore.Silo.Storefront;
 
 /// <summary>
-/// Two limits, both answered 429 with Retry-After: requests per client address on every /api endpoint
-/// (ASP.NET Core's rate limiting middleware), and orders per customer id, which is only known once the
-/// body is read, so the order endpoint asks <see cref="CustomerLimiter"/> itself.
+/// Two limits, both answered 429 with Retry-After: requests per client address on every /api endpoint (a filter on
+/// the group), and orders per customer id, which is only known once the body is read, so the order endpoint asks
+/// <see cref="StorefrontLimits.Customers"/> itself.
 /// </summary>
 public static class StorefrontRateLimits
 {
-    public const string ClientPolicy = "storefront-client";
+    public static IServiceCollection AddStorefrontRateLimits(this IServiceCollection services) =>
+        services.AddSingleton<StorefrontLimits>();
 
-    public static IServiceCollection AddStorefrontRateLimits(this IServiceCollection services)
+    /// <summary>Counts every request of the group against its client address.</summary>
+    public static RouteGroupBuilder RequireClientLimit(this RouteGroupBuilder group)
     {
-        services.AddSingleton<CustomerLimiter>();
-        services.AddRateLimiter(limiter =>
+        group.AddEndpointFilter(async (context, next) =>
         {
-            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limiter.OnRejected = (context, cancellation) =>
-                new ValueTask(TooManyRequests(context.HttpContext, context.Lease, "Too many requests from this client.").ExecuteAsync(context.HttpContext));
-            limiter.AddPolicy(ClientPolicy, context =>
-            {
-                var settings = context.RequestServices.GetRequiredService<IOptions<StorefrontOptions>>().Value;
-                if (settings.ClientRequestsPerSecond == 0)
-                {
-                    return RateLimitPartition.GetNoLimiter("off");
-                }
-
-                return RateLimitPartition.GetTokenBucketLimiter(ClientKey(context, settings), _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = settings.ClientBurst,
-                    TokensPerPeriod = settings.ClientRequestsPerSecond,
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                });
-            });
+            var http = context.HttpContext;
+            var settings = http.RequestServices.GetRequiredService<IOptions<StorefrontOptions>>().Value;
+            var limits = http.RequestServices.GetRequiredService<StorefrontLimits>();
+            return limits.Clients.TryTake(ClientKey(http, settings)) is { IsAllowed: false } refused
+                ? TooManyRequests(http, refused.RetryAfter, "Too many requests from this client.")
+                : await next(context);
         });
-        return services;
+        return group;
     }
 
-    public static IResult TooManyRequests(HttpContext context, RateLimitLease lease, string detail)
+    public static IResult TooManyRequests(HttpContext context, TimeSpan retryAfter, string detail)
     {
-        var seconds = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
-            ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))
-            : 1;
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         return Results.Problem(
             detail: $"{detail} Try again in {seconds} s.",
@@ -66,29 +49,4 @@ public static class StorefrontRateLimits
 
         return context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
     }
-}
-
-/// <summary>Orders per customer id: a token bucket each, dropped by the limiter once idle.</summary>
-public sealed class CustomerLimiter : IDisposable
-{
-    private readonly PartitionedRateLimiter<string> _limiter;
-
-    public CustomerLimiter(IOptions<StorefrontOptions> options)
-    {
-        var settings = options.Value;
-        _limiter = PartitionedRateLimiter.Create<string, string>(customer => settings.CustomerOrdersPerMinute == 0
-            ? RateLimitPartition.GetNoLimiter("off")
-            : RateLimitPartition.GetTokenBucketLimiter(customer, _ => new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = settings.CustomerBurst,
-                TokensPerPeriod = 1,
-                ReplenishmentPeriod = TimeSpan.FromMinutes(1.0 / settings.CustomerOrdersPerMinute),
-                QueueLimit = 0,
-                AutoReplenishment = true,
-            }));
-    }
-
-    public RateLimitLease Acquire(string customerId) => _limiter.AttemptAcquire(customerId);
-
-    public void Dispose() => _limiter.Dispose();
 }
