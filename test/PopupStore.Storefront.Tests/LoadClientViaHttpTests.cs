@@ -24,7 +24,7 @@ public sealed class LoadClientViaHttpTests(StorefrontFixture fx)
             output,
             CancellationToken.None,
             plain: true,
-            storefront: [fx.A.Address, fx.B.Address]);
+            storefront: new StorefrontTarget([fx.A.Address, fx.B.Address]));
 
         Assert.True(report.Passed, output.ToString());
         Assert.Equal("http", report.Via);
@@ -42,5 +42,27 @@ public sealed class LoadClientViaHttpTests(StorefrontFixture fx)
             // and a refused order is not written, so it is owed no outcome.
             Assert.True(web.Refused > 0, output.ToString());
         }
+    }
+
+    [Fact]
+    public async Task With_an_address_per_buyer_a_crowd_passes_the_per_client_limit_that_one_address_would_hit()
+    {
+        // Silo C allows each client address 3 requests at once and one a second after: the crowd from this process'
+        // one address would be refused after its first three orders.
+        await fx.StartSaleAsync(60);
+        var output = new StringWriter();
+
+        var report = await RunCommand.ExecuteAsync(
+            fx.Redis,
+            new LoadSettings(60, 0, null, 0, 0, TimeSpan.FromMinutes(1), Seed: 5),
+            output,
+            CancellationToken.None,
+            plain: true,
+            storefront: new StorefrontTarget([fx.C.Address], AddressPerBuyer: true));
+
+        Assert.True(report.Passed, output.ToString());
+        Assert.Equal(0, report.Storefront!.Refused);
+        Assert.Equal(60, report.Completed);
+        Assert.Contains("an address per buyer", output.ToString(), StringComparison.Ordinal);
     }
 }

@@ -116,8 +116,8 @@ public sealed class BenchRunner(IConnectionMultiplexer redis, string connectionS
     }
 
     /// <param name="viaHttp">
-    /// Buyers post to the silos' storefronts in turn instead of writing the streams. The limit per client address is
-    /// off (every buyer here comes from one address); the limit per customer is the shipped default, as a sale runs.
+    /// Buyers post to the silos' storefronts in turn instead of writing the streams, each from an address of its own as
+    /// through the compose stack's proxy, with both storefront limits at their shipped defaults.
     /// </param>
     public async Task<BenchRow> ClusterAsync(string siloDll, int silos, IReadOnlyDictionary<string, string> settings, bool viaHttp = false)
     {
@@ -127,7 +127,7 @@ public sealed class BenchRunner(IConnectionMultiplexer redis, string connectionS
         {
             settings = new Dictionary<string, string>(settings)
             {
-                ["Storefront__ClientRequestsPerSecond"] = "0",
+                ["Storefront__TrustForwardedFor"] = "true",
             };
         }
 
@@ -141,7 +141,7 @@ public sealed class BenchRunner(IConnectionMultiplexer redis, string connectionS
             var report = await run();
             answered += report.Answered;
             return report;
-        }, viaHttp ? processes.Storefronts : null, processes.CpuTimes, processes.GcPausesAsync, silos);
+        }, viaHttp ? new StorefrontTarget(processes.Storefronts, AddressPerBuyer: true) : null, processes.CpuTimes, processes.GcPausesAsync, silos);
         var cpuPerOrder = (processes.CpuTime() - cpuBefore).TotalMicroseconds / Math.Max(1, answered);
         var after = processes.MemoryMiB().Sum();
         log.WriteLine($"{name}: silo CPU {cpuPerOrder:0} us per answered order");
@@ -159,7 +159,7 @@ public sealed class BenchRunner(IConnectionMultiplexer redis, string connectionS
     private async Task<BenchRow> MeasureAsync(
         string name,
         Func<Func<Task<RunReport>>, Task<RunReport>> around,
-        IReadOnlyList<Uri>? storefront = null,
+        StorefrontTarget? storefront = null,
         Func<IReadOnlyList<TimeSpan>>? siloCpu = null,
         Func<Task<GcPauses.Snapshot?>>? siloGcPauses = null,
         int silos = 0)

@@ -50,10 +50,15 @@ public static class RunCommand
             Vias.Stream,
             Vias.Http);
         var url = new Option<string?>("--url") { Description = "http: storefront address(es), comma separated, used in turn, e.g. http://127.0.0.1:8080" };
+        var addressPerBuyer = new Option<bool>("--address-per-buyer")
+        {
+            Description = "http: send each buyer's requests with an X-Forwarded-For address of its own, as a proxy in front of the storefront would (the silos must trust it: Storefront__TrustForwardedFor=true)",
+        };
 
         var command = new Command("run", "Send a crowd of buyers, watch it live, wait for every answer, print the report and check the invariants")
         {
             buyers, duplicates, profile, rate, bots, ordersPerBot, retryAfter, maxRetries, think, timeout, reportJson, reportHtml, plain, seed, via, url,
+            addressPerBuyer,
         };
 
         // Each profile's parameters belong to it: given to another profile they are a mistake, not silently ignored.
@@ -75,6 +80,12 @@ public static class RunCommand
             if (!http && urls is { Implicit: false })
             {
                 result.AddError("--url applies to --via http only");
+                return;
+            }
+
+            if (!http && result.GetResult(addressPerBuyer) is { Implicit: false })
+            {
+                result.AddError("--address-per-buyer applies to --via http only");
                 return;
             }
 
@@ -113,8 +124,10 @@ public static class RunCommand
                 parse.GetValue(seed),
                 chosen);
             var files = new ReportFileOptions(parse.GetValue(reportJson), parse.GetValue(reportHtml));
-            var urls = parse.GetValue(via) == Vias.Http ? StorefrontClient.ParseUrls(parse.GetValue(url)) : null;
-            return RunAsync(redis, settings, files, parse.InvocationConfiguration.Output, parse.GetValue(plain), cancellation, urls);
+            var target = parse.GetValue(via) == Vias.Http && StorefrontClient.ParseUrls(parse.GetValue(url)) is { } urls
+                ? new StorefrontTarget(urls, parse.GetValue(addressPerBuyer))
+                : null;
+            return RunAsync(redis, settings, files, parse.InvocationConfiguration.Output, parse.GetValue(plain), cancellation, target);
         }));
         return command;
     }
@@ -157,7 +170,7 @@ public static class RunCommand
 
     public static async Task<int> RunAsync(
         IConnectionMultiplexer redis, LoadSettings settings, ReportFileOptions files, TextWriter output, bool plain, CancellationToken cancellation,
-        IReadOnlyList<Uri>? storefront = null)
+        StorefrontTarget? storefront = null)
     {
         var report = await ExecuteAsync(redis, settings, output, cancellation, plain, storefront);
         if (files.Json is { } json)
@@ -195,7 +208,7 @@ public static class RunCommand
     /// </param>
     public static async Task<RunReport> ExecuteAsync(
         IConnectionMultiplexer redis, LoadSettings settings, TextWriter output, CancellationToken cancellation, bool plain = false,
-        IReadOnlyList<Uri>? storefront = null, Func<Task>? answersIn = null)
+        StorefrontTarget? storefront = null, Func<Task>? answersIn = null)
     {
         var store = new SaleStore(redis);
         var status = await store.GetStatusAsync();
@@ -213,7 +226,7 @@ public static class RunCommand
         var collector = await OutcomeCollector.StartAsync(redis, runId);
         using var web = storefront is null ? null : new StorefrontClient(storefront);
         var crowd = new BuyerCrowd(redis, settings, runId, web);
-        output.WriteLine($"Run {runId}: {profile.Describe(settings)}{(web is null ? string.Empty : $", through the storefront at {string.Join(", ", storefront!)}")}");
+        output.WriteLine($"Run {runId}: {profile.Describe(settings)}{(web is null ? string.Empty : $", through the storefront at {string.Join(", ", storefront!.Urls)}{(storefront.AddressPerBuyer ? ", an address per buyer" : string.Empty)}")}");
 
         var phase = "sending";
         var answered = 0;

@@ -28,9 +28,12 @@ public sealed class StorefrontClient : IDisposable
     private long _refused;
     private long _failed;
 
-    public StorefrontClient(IReadOnlyList<Uri> urls)
+    private readonly bool _addressPerBuyer;
+
+    public StorefrontClient(StorefrontTarget target)
     {
-        _urls = [.. urls];
+        _urls = [.. target.Urls];
+        _addressPerBuyer = target.AddressPerBuyer;
         _http = new HttpClient(new SocketsHttpHandler
         {
             MaxConnectionsPerServer = 1024,
@@ -78,14 +81,16 @@ public sealed class StorefrontClient : IDisposable
             var url = _urls[(int)((uint)Interlocked.Increment(ref _next) % (uint)_urls.Length)];
             try
             {
-                using var response = await _http.PostAsync(new Uri(url, "/api/orders"), OrderBody(orderId, customerId), cancellation);
+                using var request = Request(HttpMethod.Post, new Uri(url, "/api/orders"), customerId);
+                request.Content = OrderBody(orderId, customerId);
+                using var response = await _http.SendAsync(request, cancellation);
                 switch (response.StatusCode)
                 {
                     case HttpStatusCode.OK:
                         Record(started, ref _answered);
                         return true;
                     case HttpStatusCode.Accepted when response.Headers.Location is { } location:
-                        if (await FollowAsync(new Uri(url, location), cancellation))
+                        if (await FollowAsync(new Uri(url, location), customerId, cancellation))
                         {
                             Record(started, ref _followed);
                         }
@@ -122,7 +127,7 @@ public sealed class StorefrontClient : IDisposable
         return false;
     }
 
-    private async Task<bool> FollowAsync(Uri location, CancellationToken cancellation)
+    private async Task<bool> FollowAsync(Uri location, string customerId, CancellationToken cancellation)
     {
         var deadline = DateTime.UtcNow + FollowFor;
         while (DateTime.UtcNow < deadline)
@@ -130,7 +135,8 @@ public sealed class StorefrontClient : IDisposable
             await Task.Delay(100, cancellation);
             try
             {
-                using var response = await _http.GetAsync(location, cancellation);
+                using var request = Request(HttpMethod.Get, location, customerId);
+                using var response = await _http.SendAsync(request, cancellation);
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
                     return true;
@@ -143,6 +149,29 @@ public sealed class StorefrontClient : IDisposable
         }
 
         return false;
+    }
+
+    private HttpRequestMessage Request(HttpMethod method, Uri url, string customerId)
+    {
+        var request = new HttpRequestMessage(method, url);
+        if (_addressPerBuyer)
+        {
+            request.Headers.TryAddWithoutValidation("X-Forwarded-For", AddressOf(customerId));
+        }
+
+        return request;
+    }
+
+    /// <summary>An address in 10.0.0.0/8 that is the same for a customer id in every run (FNV-1a of its characters).</summary>
+    public static string AddressOf(string customerId)
+    {
+        var hash = 2166136261u;
+        foreach (var c in customerId)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"10.{(hash >> 16) & 255}.{(hash >> 8) & 255}.{hash & 255}");
     }
 
     // Sized like a browser's fetch of a string body: JsonContent would stream it chunked, which costs the silo

@@ -47,6 +47,7 @@ public sealed class CliTests
     [InlineData("run --via http --url ftp://x", "--via http needs --url")]
     [InlineData("run --via http --url http://a:1,nope", "--via http needs --url")]
     [InlineData("run --url http://127.0.0.1:1", "--url applies to --via http only")]
+    [InlineData("run --address-per-buyer", "--address-per-buyer applies to --via http only")]
     [InlineData("run --via pigeon", "--via: 'pigeon' is not one of stream, http")]
     [InlineData("sale start --units -1", "--units: '-1' is not a positive whole number")]
     [InlineData("sale start --duration 10x", "--duration: '10x' is not a duration")]

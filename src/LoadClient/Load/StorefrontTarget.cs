@@ -1,0 +1,10 @@
+namespace PopupStore.LoadClient.Load;
+
+/// <summary>Where <c>run --via http</c> sends its buyers, and whether each comes from an address of its own.</summary>
+/// <param name="Urls">Storefront addresses, used in turn.</param>
+/// <param name="AddressPerBuyer">
+/// Each buyer's requests carry an <c>X-Forwarded-For</c> address of its own, as a proxy in front of the storefront
+/// would send them (the silos must trust it: <c>Storefront__TrustForwardedFor=true</c>); otherwise every buyer is
+/// this process' one address, and the storefront's limit per client address counts the whole crowd as one client.
+/// </param>
+public sealed record StorefrontTarget(IReadOnlyList<Uri> Urls, bool AddressPerBuyer = false);
