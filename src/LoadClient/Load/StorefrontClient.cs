@@ -21,14 +21,13 @@ public sealed class StorefrontClient : IDisposable
 
     private readonly HttpClient _http;
     private readonly Uri[] _urls;
+    private readonly bool _addressPerBuyer;
     private readonly LongHistogram _latency = new(TimeSpan.FromHours(1).Ticks / TimeSpan.TicksPerMillisecond, 3);
     private int _next = -1;
     private long _answered;
     private long _followed;
     private long _refused;
     private long _failed;
-
-    private readonly bool _addressPerBuyer;
 
     public StorefrontClient(StorefrontTarget target)
     {
