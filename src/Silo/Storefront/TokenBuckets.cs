@@ -48,7 +48,8 @@ public sealed class TokenBuckets
             _slots = new Slot[capacity];
             _mask = capacity - 1;
             _interval = Math.Max(1, (long)(interval.TotalSeconds * time.TimestampFrequency));
-            _tolerance = _interval * (burst - 1);
+            // A burst too large to count in timestamp ticks is as good as no limit; capped so sums cannot overflow.
+            _tolerance = burst - 1 > long.MaxValue / 4 / _interval ? long.MaxValue / 4 : _interval * (burst - 1);
         }
     }
 

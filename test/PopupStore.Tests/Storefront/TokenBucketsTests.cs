@@ -119,6 +119,17 @@ public sealed class TokenBucketsTests
         Assert.Equal(Burst, allowed);
     }
 
+    [Fact]
+    public void A_burst_beyond_what_the_clock_can_count_lets_everything_through()
+    {
+        var clock = new ManualClock(frequency: 1_000_000_000);
+        var limiter = new TokenBuckets(TimeSpan.FromMinutes(1), int.MaxValue, clock);
+
+        Assert.All(Enumerable.Range(0, 10_000), _ => Assert.True(limiter.TryTake("c1").IsAllowed));
+        clock.Advance(TimeSpan.FromDays(365));
+        Assert.True(limiter.TryTake("c1").IsAllowed);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(4)]
@@ -160,14 +171,15 @@ public sealed class TokenBucketsTests
         Assert.Equal(TimeSpan.FromSeconds(5), shipped.Customers.TryTake("c").RetryAfter);
     }
 
-    private sealed class ManualClock : TimeProvider
+    /// <param name="frequency">Timestamp ticks per second: milliseconds unless a test needs the system clock's nanoseconds.</param>
+    private sealed class ManualClock(long frequency = 1_000) : TimeProvider
     {
-        private long _now = 1_000_000;
+        private long _now = 1_000 * frequency;
 
-        public override long TimestampFrequency => 1_000;
+        public override long TimestampFrequency => frequency;
 
         public override long GetTimestamp() => _now;
 
-        public void Advance(TimeSpan by) => _now += (long)by.TotalMilliseconds;
+        public void Advance(TimeSpan by) => _now += (long)(by.TotalSeconds * frequency);
     }
 }
