@@ -10,11 +10,13 @@
 #   5. every Grafana panel's queries replayed before the sale (none may error);
 #   6. the LoadClient commands of the README's compose section, reports to a folder like the
 #      mounted ./reports;
-#   7. every panel replayed again (each must have data), ts:enqueue sums against the entries
-#      written, Redis CPU per order.
+#   7. ts:enqueue sums against the entries written, Redis CPU per order;
+#   8. a smaller crowd through the silos' storefronts (`run --via http`), each buyer with an address of
+#      its own as behind the proxy;
+#   9. every panel replayed again (each must have data).
 # Prints a summary; exit 0 only when every check holds.
 #
-# Settings: REDIS_MODULES_DIR (../shared/redis-modules), UNITS (10000), BUYERS (30000),
+# Settings: REDIS_MODULES_DIR (../shared/redis-modules), UNITS (10000), BUYERS (30000), WEB_BUYERS (3000),
 # COUNTING=off (measure without the Gears registration: Redis CPU per order only, series
 # checks skipped, exit 1 since panels stay empty).
 set -euo pipefail
@@ -26,6 +28,7 @@ source "$ROOT/scripts/lib/processes.sh"
 MODULES="$(cd "${REDIS_MODULES_DIR:-$ROOT/../shared/redis-modules}" 2>/dev/null && pwd || true)"
 UNITS="${UNITS:-10000}"
 BUYERS="${BUYERS:-30000}"
+WEB_BUYERS="${WEB_BUYERS:-3000}"
 COUNTING="${COUNTING:-on}"
 WORK="$ROOT/.run/rehearsal"
 CONFIG=Release
@@ -172,13 +175,30 @@ cpu_used="$(echo "$cpu_after - $cpu_before" | bc -l)"
 per_order="$( ((orders > 0)) && echo "scale=1; $cpu_used * 1000000 / $orders" | bc -l || echo "n/a")"
 check ok "Redis CPU during the run: ${cpu_used} s for $orders orders = ${per_order} us per order (Gears counting $COUNTING)"
 
-# 7. Panels during the sale, exact counts ----------------------------------------------------
-sleep 6   # one more scrape and window, so rates over 30 s include the run
+# 7. Exact counts of the stream crowd ----------------------------------------------------------
+sleep 6   # the Gears windows of the run close
 set +e
-"${HELPER[@]}" panels during "$REDIS_PORT" "$PASSWORD" "$PROM" "$((sale_start_ms - 60000))" "$(( $(now_ms) + 10000 ))" | tee -a "$SUMMARY" >/dev/null
 if [[ "$COUNTING" != off ]]; then
   "${HELPER[@]}" counts "$REDIS_PORT" "$PASSWORD" "$xadds_before" "$orders" "$BUYERS" | tee -a "$SUMMARY" >/dev/null
 fi
+set -e
+
+# 8. A crowd through the storefronts, as behind the proxy (each buyer its own X-Forwarded-For, which the
+#    compose environment trusts), so the storefront panels have data -------------------------------
+URLS="$(printf 'http://%s,' "${TARGETS[@]}")"
+set +e
+loadclient run --via http --url "${URLS%,}" --address-per-buyer --buyers "$WEB_BUYERS" >"$WORK/run-http.log" 2>&1
+code=$?
+set -e
+[[ $code -eq 0 ]] && check ok "loadclient run --via http --address-per-buyer --buyers $WEB_BUYERS: exit 0" \
+  || check FAIL "loadclient run --via http: exit $code (see $WORK/run-http.log)"
+grep -q '^RESULT: PASS' "$WORK/run-http.log" && check ok "LoadClient invariants after the storefront crowd: RESULT: PASS" \
+  || check FAIL "LoadClient invariants after the storefront crowd did not pass"
+
+# 9. Panels during the sale -----------------------------------------------------------------------
+sleep 6   # one more scrape, so rates over 30 s include both crowds
+set +e
+"${HELPER[@]}" panels during "$REDIS_PORT" "$PASSWORD" "$PROM" "$((sale_start_ms - 60000))" "$(( $(now_ms) + 10000 ))" | tee -a "$SUMMARY" >/dev/null
 set -e
 if grep -h "has no registration" "$WORK"/silo-*.log >/dev/null; then
   check FAIL "a silo logged that the Gears registration is missing"

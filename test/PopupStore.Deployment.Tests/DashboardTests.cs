@@ -20,6 +20,7 @@ public sealed partial class DashboardTests
     [
         "Units Sold vs Units", "Rejections by Reason", "Sale Time Left",
         "Silos Alive", "Poller Pending", "Completion Latency", "GC Pauses", "Orders by Outcome",
+        "Storefront Answers", "Storefront Latency",
     ];
 
     // Grafana's built-in pseudo datasources (expressions, dashboard reuse, mixed).
@@ -228,6 +229,8 @@ public sealed partial class DashboardTests
     [InlineData("Completion Latency", "popupstore_completion_latency_milliseconds_bucket")]
     [InlineData("GC Pauses", "popupstore_gc_pause_milliseconds_bucket")]
     [InlineData("Orders by Outcome", "popupstore_orders_total")]
+    [InlineData("Storefront Answers", "popupstore_storefront_orders_total")]
+    [InlineData("Storefront Latency", "popupstore_storefront_latency_milliseconds_bucket")]
     public void PrometheusPanelsUseTheSiloMetrics(string title, string metric)
     {
         Assert.Contains(Targets(), t => t.Panel == title && t.Uid == "popupstore-prometheus" &&

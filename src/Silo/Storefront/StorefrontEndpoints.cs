@@ -48,23 +48,29 @@ public static class StorefrontEndpoints
         var body = await OrderBody.ReadAsync(http.Request, options.Value.MaxBodyBytes, http.RequestAborted);
         if (body.Problem is { } problem)
         {
+            StorefrontMetrics.Counted(StorefrontMetrics.BadRequest);
             return BadRequest(problem);
         }
 
         var (orderId, customerId) = (body.OrderId!, body.CustomerId!);
         if (limits.Customers.TryTake(customerId) is { IsAllowed: false } refused)
         {
+            StorefrontMetrics.Counted(StorefrontMetrics.Limited);
             return StorefrontRateLimits.TooManyRequests(http, refused.RetryAfter, "Too many orders for this customer.");
         }
 
         try
         {
-            return Respond(http, await taker.TakeAsync(orderId, customerId), orderId, customerId, started);
+            var answer = await taker.TakeAsync(orderId, customerId);
+            var latency = Stopwatch.GetElapsedTime(started);
+            StorefrontMetrics.Answered(answer, latency);
+            return Respond(http, answer, orderId, customerId, latency);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             // Redis unreachable: whether the order was written is unknown, and sending the same order id
             // again is safe either way.
+            StorefrontMetrics.Counted(StorefrontMetrics.Unavailable);
             http.Response.Headers.RetryAfter = "1";
             return Results.Problem(
                 detail: "The store cannot reach its database right now. Send the same order id again; it is never taken twice.",
@@ -84,17 +90,17 @@ public static class StorefrontEndpoints
         var seen = await store.LookupAsync(order);
         if (seen.Result is { } result)
         {
-            return Respond(http, WebOrderAnswer.Decided(result), order, seen.Customer, started);
+            return Respond(http, WebOrderAnswer.Decided(result), order, seen.Customer, Stopwatch.GetElapsedTime(started));
         }
 
         return seen.Customer is not null
-            ? Respond(http, WebOrderAnswer.Pending, order, seen.Customer, started)
+            ? Respond(http, WebOrderAnswer.Pending, order, seen.Customer, Stopwatch.GetElapsedTime(started))
             : Results.Problem(detail: $"No order '{order}' is known.", statusCode: StatusCodes.Status404NotFound, title: "Unknown order");
     }
 
-    private static IResult Respond(HttpContext http, WebOrderAnswer answer, string orderId, string? customerId, long started)
+    private static IResult Respond(HttpContext http, WebOrderAnswer answer, string orderId, string? customerId, TimeSpan elapsed)
     {
-        var latency = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        var latency = (long)elapsed.TotalMilliseconds;
         switch (answer.State)
         {
             case WebOrderState.Decided:

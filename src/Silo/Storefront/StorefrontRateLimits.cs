@@ -22,9 +22,18 @@ public static class StorefrontRateLimits
             var http = context.HttpContext;
             var settings = http.RequestServices.GetRequiredService<IOptions<StorefrontOptions>>().Value;
             var limits = http.RequestServices.GetRequiredService<StorefrontLimits>();
-            return limits.Clients.TryTake(ClientKey(http, settings)) is { IsAllowed: false } refused
-                ? TooManyRequests(http, refused.RetryAfter, "Too many requests from this client.")
-                : await next(context);
+            if (limits.Clients.TryTake(ClientKey(http, settings)) is { IsAllowed: false } refused)
+            {
+                // The group's only POST is the order endpoint; the metric counts order requests.
+                if (HttpMethods.IsPost(http.Request.Method))
+                {
+                    StorefrontMetrics.Counted(StorefrontMetrics.Limited);
+                }
+
+                return TooManyRequests(http, refused.RetryAfter, "Too many requests from this client.");
+            }
+
+            return await next(context);
         });
         return group;
     }
