@@ -1,6 +1,5 @@
 using System.Diagnostics.Metrics;
 using PopupStore.Core.Orders;
-using PopupStore.Core.Web;
 using PopupStore.Grains;
 using PopupStore.Grains.Telemetry;
 
