@@ -49,4 +49,50 @@ public sealed class GcPauseMetricsTests
         Assert.All(pauses, p => Assert.InRange(p.Ms, 0, 10_000));
         Assert.All(pauses, p => Assert.Contains(p.Generation, new[] { "0", "1", "2" }));
     }
+
+    [Fact]
+    public async Task A_disposed_silo_stops_recording_and_the_others_go_on()
+    {
+        var stopped = new GcPauseMetrics();
+        using var running = new GcPauseMetrics();
+        var counts = new ConcurrentDictionary<Instrument, int>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument, stopped.Pauses) || ReferenceEquals(instrument, running.Pauses))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((instrument, _, _, _) => counts.AddOrUpdate(instrument, 1, (_, n) => n + 1));
+        listener.Start();
+
+        stopped.Dispose();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (DateTime.UtcNow < deadline && counts.GetValueOrDefault(running.Pauses) < 2)
+        {
+            GC.Collect(0, GCCollectionMode.Forced, blocking: true);
+            await Task.Delay(100);
+        }
+
+        Assert.True(counts.GetValueOrDefault(running.Pauses) >= 2, "the silo still running recorded no pauses");
+        Assert.Equal(0, counts.GetValueOrDefault(stopped.Pauses));
+    }
+
+    [Fact]
+    public async Task Silos_made_and_disposed_at_the_same_time_do_not_hang()
+    {
+        // Test hosts start and stop silos in one process. When each silo had an event listener of its own, making one
+        // while another was disposed could deadlock inside the runtime (each held the lock the other waited for).
+        var churn = Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
+        {
+            for (var i = 0; i < 200; i++)
+            {
+                using var metrics = new GcPauseMetrics();
+            }
+        })));
+
+        Assert.Same(churn, await Task.WhenAny(churn, Task.Delay(TimeSpan.FromSeconds(30))));
+        await churn;
+    }
 }
