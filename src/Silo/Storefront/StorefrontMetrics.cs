@@ -43,6 +43,6 @@ public static class StorefrontMetrics
         Latency.Record(elapsed.TotalMilliseconds);
     }
 
-    /// <summary>A request refused before the order path (a limit, bad input, Redis unreachable).</summary>
+    /// <summary>A request answered without an outcome, a wait or a conflict: a limit, bad input, Redis unreachable.</summary>
     public static void Counted(string answer) => Answers.Add(1, new KeyValuePair<string, object?>("answer", answer));
 }

@@ -10,8 +10,8 @@ namespace PopupStore.Silo.Telemetry;
 /// silo hosts starting and stopping in one process (the tests) hung on exactly that.
 /// </summary>
 /// <remarks>
-/// Events arrive on the runtime's dispatch thread one after another, so the fields need no lock; the subscribers
-/// are an array replaced as a whole.
+/// Events arrive on the runtime's dispatch thread one after another, so the pause's fields need no lock; the
+/// subscribers are an array replaced as a whole under a lock, and read without one.
 /// </remarks>
 internal sealed class GcPauseListener : EventListener
 {
@@ -23,6 +23,7 @@ internal sealed class GcPauseListener : EventListener
 
     private static readonly Lazy<GcPauseListener> Instance = new(() => new GcPauseListener());
 
+    private readonly Lock _gate = new();
     private Action<double, string>[] _subscribers = [];
     private DateTime? _suspendedAt;
     private string? _generation;
@@ -36,7 +37,11 @@ internal sealed class GcPauseListener : EventListener
     /// <summary>Calls <paramref name="pause"/> with each pause's milliseconds and generation until the result is disposed.</summary>
     public IDisposable Subscribe(Action<double, string> pause)
     {
-        Swap(subscribers => [.. subscribers, pause]);
+        lock (_gate)
+        {
+            _subscribers = [.. _subscribers, pause];
+        }
+
         return new Subscription(this, pause);
     }
 
@@ -83,27 +88,16 @@ internal sealed class GcPauseListener : EventListener
             : "unknown";
     }
 
-    private void Swap(Func<Action<double, string>[], Action<double, string>[]> change)
+    private void Unsubscribe(Action<double, string> pause)
     {
-        Action<double, string>[] current, next;
-        do
+        lock (_gate)
         {
-            current = Volatile.Read(ref _subscribers);
-            next = change(current);
+            _subscribers = [.. _subscribers.Where(s => !ReferenceEquals(s, pause))];
         }
-        while (Interlocked.CompareExchange(ref _subscribers, next, current) != current);
     }
 
     private sealed class Subscription(GcPauseListener listener, Action<double, string> pause) : IDisposable
     {
-        private int _disposed;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0)
-            {
-                listener.Swap(subscribers => [.. subscribers.Where(s => !ReferenceEquals(s, pause))]);
-            }
-        }
+        public void Dispose() => listener.Unsubscribe(pause);
     }
 }
