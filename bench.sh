@@ -3,7 +3,7 @@
 # BENCH_REDIS, which it will wipe): limit, direct consumer, the seed's Gears design, 1 and 3 silo
 # processes. With Redis 6.2.6 and RedisGears in $REDIS_MODULES_DIR (default ../shared/redis-modules)
 # every measure runs on that Redis, so the seed-gears row is measured on the same server as the rest.
-# Arguments go to the LoadClient's bench verb, e.g. ./bench.sh --buyers 50000 --silos 3
+# Arguments go to the benchmark program (src/Bench), e.g. ./bench.sh --buyers 50000 --silos 3
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 WORK="$ROOT/.run"
@@ -50,4 +50,4 @@ given() {
 defaults=()
 given --silo-dll "$@" || defaults+=(--silo-dll "$ROOT/src/Silo/bin/Release/net10.0/PopupStore.Silo.dll")
 given --report-json "$@" || defaults+=(--report-json "$WORK/bench.json")
-dotnet "$ROOT/src/LoadClient/bin/Release/net10.0/PopupStore.LoadClient.dll" bench --redis "$BENCH_REDIS" --force "${defaults[@]}" "$@"
+dotnet "$ROOT/src/Bench/bin/Release/net10.0/PopupStore.Bench.dll" --redis "$BENCH_REDIS" --force "${defaults[@]}" "$@"

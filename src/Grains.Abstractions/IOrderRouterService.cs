@@ -1,5 +1,4 @@
 using Orleans.Services;
-using PopupStore.Core.Orders;
 
 namespace PopupStore.Grains;
 
@@ -13,11 +12,4 @@ public interface IOrderRouterService : IGrainService
     /// <summary>A batch packed into one byte array; the answers in the batch's order.</summary>
     [Alias("PlacePackedOrders")]
     Task<RoutedAnswer[]> PlacePackedOrders(PackedOrders orders);
-
-    /// <summary>
-    /// The same for a batch as silos before <see cref="PackedOrders"/> send it: kept so that a cluster in the
-    /// middle of an upgrade still answers every routed order.
-    /// </summary>
-    [Alias("PlaceOrders")]
-    Task<RoutedAnswer[]> PlaceOrders(OrderRequest[] orders);
 }

@@ -1,8 +1,3 @@
-using PopupStore.LoadClient.Bench;
 using PopupStore.LoadClient.Cli;
 
-// Verbs are added in PopupStoreCli.CreateRoot; the benchmark joins them here.
-var root = PopupStoreCli.CreateRoot();
-root.Subcommands.Add(BenchCommand.Create());
-
-return await PopupStoreCli.InvokeAsync(root, args);
+return await PopupStoreCli.InvokeAsync(PopupStoreCli.CreateRoot(), args);

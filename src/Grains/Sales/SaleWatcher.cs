@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 using PopupStore.Core.Redis;
 using PopupStore.Core.Sales;
 using PopupStore.Grains.Hosting;
-using PopupStore.Grains.Polling;
+using PopupStore.Grains.Orders;
 using StackExchange.Redis;
 
 namespace PopupStore.Grains.Sales;

@@ -25,7 +25,8 @@ public static class PopupStoreCli
     /// (the process' console when null), so tests can run the real command tree in-process.
     /// </summary>
     public static async Task<int> InvokeAsync(
-        RootCommand root, string[] args, TextWriter? output = null, TextWriter? error = null, CancellationToken cancellation = default)
+        RootCommand root, string[] args, TextWriter? output = null, TextWriter? error = null, CancellationToken cancellation = default,
+        string name = Name)
     {
         var configuration = new InvocationConfiguration
         {
@@ -37,7 +38,7 @@ public static class PopupStoreCli
         if (parse.Errors.Count > 0 && !ShowsHelp(parse))
         {
             // One line, then where to look: the full help is one --help away.
-            await configuration.Error.WriteLineAsync($"{Name}: {UsageErrors.Describe(parse)} (see --help)");
+            await configuration.Error.WriteLineAsync($"{name}: {UsageErrors.Describe(parse)} (see --help)");
             return ExitCodes.Usage;
         }
 

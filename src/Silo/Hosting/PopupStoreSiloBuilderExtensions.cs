@@ -1,16 +1,12 @@
 using Orleans.Configuration;
-using Orleans.Runtime.GrainDirectory;
-using Orleans.Runtime.Hosting;
 using PopupStore.Core.Redis;
 using Microsoft.Extensions.Options;
 using PopupStore.Grains;
-using PopupStore.Grains.WebOrders;
+using PopupStore.Grains.Storefront;
 using PopupStore.Grains.Placement;
-using PopupStore.Grains.Polling;
-using PopupStore.Grains.Customers;
+using PopupStore.Grains.Orders;
 using PopupStore.Silo.Maintenance;
-using PopupStore.Silo.Routing;
-using PopupStore.Silo.TimeSeries;
+using PopupStore.Grains.TimeSeries;
 using StackExchange.Redis;
 
 namespace PopupStore.Silo.Hosting;
@@ -26,22 +22,9 @@ public static class PopupStoreSiloBuilderExtensions
         this ISiloBuilder silo, IConnectionMultiplexer redis, string connectionString, IConfiguration configuration)
     {
         silo.Services.AddSingleton(redis);
-        // Customer grains are spread by a ring of many points per silo, their directory entries kept where they
-        // live; batches are routed there.
-        silo.Services.AddPlacementDirector<CustomerRingPlacement, CustomerRingPlacementDirector>();
-        silo.AddGrainDirectory(LocalCustomerDirectory.Name, (_, _) => new LocalCustomerDirectory());
-        // Read only by the locator of grains with a directory of their own (customers); Orleans' own directory
-        // keeps its cache.
-        silo.Services.AddSingleton<IGrainDirectoryCache, UncachedCustomerAddresses>();
-        silo.AddGrainService<OrderRouterService>();
-        silo.Services.AddSingleton<IOrderRouters, OrderRouterClient>();
-        if (configuration.GetValue("Processing:RouteToOwners", true))
-        {
-            silo.Services.AddSingleton<IOrderDispatcher, RoutingDispatcher>();
-        }
-
+        silo.AddCustomerPlacement();
         silo.Services.AddOrderProcessing(configuration);
-        silo.Services.AddWebOrders(configuration);
+        silo.Services.AddStorefrontOrders(configuration);
         silo.Services.AddQueueTimeSeries(configuration);
         silo.Services.AddSingleton<IValidateOptions<OrderProcessingOptions>, ProcessingTimeoutsValidator>();
         silo.Services.AddHostedService<ConsumerJanitor>();

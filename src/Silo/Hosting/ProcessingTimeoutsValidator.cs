@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
-using PopupStore.Grains.Polling;
+using PopupStore.Grains.Orders;
 
 namespace PopupStore.Silo.Hosting;
 

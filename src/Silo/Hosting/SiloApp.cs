@@ -7,7 +7,7 @@ using PopupStore.Grains.Telemetry;
 using PopupStore.Silo.Health;
 using PopupStore.Silo.Storefront;
 using PopupStore.Silo.Telemetry;
-using PopupStore.Silo.TimeSeries;
+using PopupStore.Grains.TimeSeries;
 using OpenTelemetry.Metrics;
 using StackExchange.Redis;
 

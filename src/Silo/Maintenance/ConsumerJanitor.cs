@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PopupStore.Core.Orders;
 using PopupStore.Grains.Hosting;
-using PopupStore.Grains.Polling;
+using PopupStore.Grains.Orders;
 
 namespace PopupStore.Silo.Maintenance;
 

@@ -1,9 +1,8 @@
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
-using PopupStore.Core.Web;
+using PopupStore.Grains.Storefront;
 using PopupStore.Grains;
-using PopupStore.Grains.Customers;
-using PopupStore.Grains.WebOrders;
+using PopupStore.Grains.Orders;
 
 namespace PopupStore.Silo.Storefront;
 

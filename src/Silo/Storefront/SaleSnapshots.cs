@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using PopupStore.Core.Sales;
-using PopupStore.Grains.WebOrders;
+using PopupStore.Grains.Storefront;
 
 namespace PopupStore.Silo.Storefront;
 

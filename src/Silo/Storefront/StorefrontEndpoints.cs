@@ -3,9 +3,8 @@ using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using PopupStore.Core.Orders;
-using PopupStore.Core.Web;
+using PopupStore.Grains.Storefront;
 using PopupStore.Grains;
-using PopupStore.Grains.WebOrders;
 using StackExchange.Redis;
 
 namespace PopupStore.Silo.Storefront;

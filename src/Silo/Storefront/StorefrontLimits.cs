@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using PopupStore.Grains.WebOrders;
+using PopupStore.Grains.Storefront;
 
 namespace PopupStore.Silo.Storefront;
 

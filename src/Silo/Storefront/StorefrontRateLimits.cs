@@ -1,6 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
-using PopupStore.Grains.WebOrders;
+using PopupStore.Grains.Storefront;
 
 namespace PopupStore.Silo.Storefront;
 

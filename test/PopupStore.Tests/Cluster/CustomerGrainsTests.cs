@@ -1,6 +1,6 @@
 using PopupStore.Core.Orders;
 using PopupStore.Grains;
-using PopupStore.Grains.Customers;
+using PopupStore.Grains.Orders;
 using PopupStore.Testing;
 using PopupStore.Tests.Infrastructure;
 
@@ -16,7 +16,7 @@ public sealed class CustomerGrainsTests(ClusterFixture cluster)
     public async Task A_reference_is_the_grain_orleans_would_give_and_answers_calls(string customer)
     {
         var grains = cluster.Cluster.Client;
-        var references = new CustomerGrains(grains, new OrderCompleter(cluster.Redis), new PurchaseLedger());
+        var references = new CustomerGrains(grains, new PurchaseLedger(new OrderCompleter(cluster.Redis)));
 
         var fast = references.For(customer);
         var usual = grains.GetGrain<ICustomerGrain>(customer);

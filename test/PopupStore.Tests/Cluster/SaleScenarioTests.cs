@@ -7,7 +7,6 @@ using PopupStore.Core.Orders;
 using PopupStore.Grains.Placement;
 using PopupStore.Core.Redis;
 using PopupStore.LoadClient.Load;
-using PopupStore.Silo.Routing;
 using PopupStore.Tests.Infrastructure;
 using StackExchange.Redis;
 

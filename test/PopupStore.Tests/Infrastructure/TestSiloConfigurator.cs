@@ -8,7 +8,6 @@ using PopupStore.Core.Scripts;
 using PopupStore.Grains;
 using PopupStore.Silo.Hosting;
 using PopupStore.Grains.TimeSeries;
-using PopupStore.Silo.TimeSeries;
 using StackExchange.Redis;
 
 namespace PopupStore.Tests.Infrastructure;

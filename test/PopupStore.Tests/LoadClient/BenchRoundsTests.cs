@@ -1,4 +1,4 @@
-using PopupStore.LoadClient.Bench;
+using PopupStore.Bench;
 
 namespace PopupStore.Tests.LoadClient;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using PopupStore.LoadClient.Bench;
+using PopupStore.Bench;
 
 namespace PopupStore.Tests.LoadClient;
 
@@ -12,8 +12,8 @@ public sealed class OrleansFloorTests
     [Fact]
     public async Task Every_measured_call_meets_a_grain_of_its_own_and_is_answered()
     {
-        var dll = BuildOutputs.FindOrleansFloorDll();
-        Assert.True(dll is not null, "PopupStore.OrleansFloor.dll is not built");
+        var dll = BuildOutputs.FindBenchDll();
+        Assert.True(dll is not null, "PopupStore.Bench.Floor.dll is not built");
 
         var floor = await OrleansFloorProcess.RunAsync(dll, calls: 300, batchSize: 50, TimeSpan.FromMinutes(2));
 
@@ -28,8 +28,8 @@ public sealed class OrleansFloorTests
     [Fact]
     public async Task A_run_that_fails_says_why()
     {
-        var dll = BuildOutputs.FindOrleansFloorDll();
-        Assert.True(dll is not null, "PopupStore.OrleansFloor.dll is not built");
+        var dll = BuildOutputs.FindBenchDll();
+        Assert.True(dll is not null, "PopupStore.Bench.Floor.dll is not built");
 
         // Under the floor program's minimum: it refuses the option and exits without measuring.
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => OrleansFloorProcess.RunAsync(dll, calls: 5, batchSize: 50, TimeSpan.FromMinutes(1)));
@@ -44,7 +44,7 @@ public sealed class OrleansFloorTests
     [InlineData("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit")]
     public void The_floor_runs_with_the_silos_runtime_switches(string name)
     {
-        var floorConfig = Path.ChangeExtension(BuildOutputs.FindOrleansFloorDll()!, ".runtimeconfig.json");
+        var floorConfig = Path.ChangeExtension(BuildOutputs.FindBenchDll()!, ".runtimeconfig.json");
         var siloConfig = Path.ChangeExtension(BuildOutputs.FindSiloDll()!, ".runtimeconfig.json");
 
         Assert.Equal(Setting(siloConfig, name), Setting(floorConfig, name));

@@ -1,4 +1,4 @@
-using PopupStore.LoadClient.Bench;
+using PopupStore.Bench;
 using PopupStore.Tests.Infrastructure;
 
 namespace PopupStore.Tests.LoadClient;

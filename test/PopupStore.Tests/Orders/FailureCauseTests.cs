@@ -1,7 +1,7 @@
 using PopupStore.Core.Orders;
 using PopupStore.Core.Redis;
 using PopupStore.Core.Sales;
-using PopupStore.Grains.Polling;
+using PopupStore.Grains.Orders;
 using PopupStore.Testing;
 using StackExchange.Redis;
 

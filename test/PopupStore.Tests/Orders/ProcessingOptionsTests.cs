@@ -1,4 +1,4 @@
-using PopupStore.Grains.Polling;
+using PopupStore.Grains.Orders;
 
 namespace PopupStore.Tests.Orders;
 

@@ -2,7 +2,6 @@ using System.Net;
 using Orleans.Runtime.Placement;
 using PopupStore.Grains;
 using PopupStore.Grains.Placement;
-using PopupStore.Silo.Routing;
 
 namespace PopupStore.Tests.Placement;
 

@@ -1,5 +1,5 @@
 using Orleans.Runtime.GrainDirectory;
-using PopupStore.Silo.Routing;
+using PopupStore.Grains.Placement;
 
 namespace PopupStore.Tests.Placement;
 

@@ -2,7 +2,7 @@ using PopupStore.Testing;
 using PopupStore.Core.Orders;
 using PopupStore.Core.Redis;
 using PopupStore.Core.Sales;
-using PopupStore.Grains.Polling;
+using PopupStore.Grains.Orders;
 using PopupStore.Tests.Infrastructure;
 using StackExchange.Redis;
 

@@ -1,4 +1,4 @@
-using PopupStore.Grains.Polling;
+using PopupStore.Grains.Orders;
 using PopupStore.Grains.TimeSeries;
 
 namespace PopupStore.Tests.Settings;

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using PopupStore.Grains.WebOrders;
+using PopupStore.Grains.Storefront;
 using PopupStore.Silo.Storefront;
 
 namespace PopupStore.Tests.Storefront;

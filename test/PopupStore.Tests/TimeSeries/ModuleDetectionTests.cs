@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PopupStore.Grains.TimeSeries;
-using PopupStore.Silo.TimeSeries;
 using PopupStore.Tests.Infrastructure;
 using StackExchange.Redis;
 

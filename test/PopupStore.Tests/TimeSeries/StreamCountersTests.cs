@@ -1,5 +1,4 @@
 using PopupStore.Grains.TimeSeries;
-using PopupStore.Silo.TimeSeries;
 using PopupStore.Tests.Infrastructure;
 using StackExchange.Redis;
 

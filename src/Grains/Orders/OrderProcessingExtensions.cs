@@ -1,0 +1,50 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using PopupStore.Grains.Orders;
+using Microsoft.Extensions.Options;
+using PopupStore.Core.Orders;
+using PopupStore.Core.Sales;
+using PopupStore.Grains.Sales;
+
+namespace PopupStore.Grains.Orders;
+
+public static class OrderProcessingExtensions
+{
+    /// <summary>
+    /// Registers the order pipeline in a silo's services. The host registers the shared
+    /// <see cref="StackExchange.Redis.IConnectionMultiplexer"/> itself.
+    /// </summary>
+    public static IServiceCollection AddOrderProcessing(this IServiceCollection services, IConfiguration configuration)
+    {
+        services
+            .AddOptions<OrderProcessingOptions>()
+            .Bind(configuration.GetSection(OrderProcessingOptions.SectionName))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<OrderProcessingOptions>, OrderProcessingOptionsValidator>();
+        services.AddSingleton<SaleSignals>();
+        services.AddSingleton<IOrderCompletion>(sp =>
+        {
+            var settings = sp.GetRequiredService<IOptions<OrderProcessingOptions>>().Value;
+            return new CompletionBatcher(
+                sp.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>(),
+                settings.CompletionBatchSize,
+                settings.CompletionCallsInFlight);
+        });
+        services.AddSingleton<OrderQueue>();
+        services.AddSingleton<PurchaseLedger>();
+        services.AddSingleton<CustomerGrains>();
+        services.AddSingleton<SaleStore>();
+        services.AddHostedService<PollerKeeper>();
+        services.AddHostedService<SaleWatcher>();
+        return services;
+    }
+
+    private sealed class OrderProcessingOptionsValidator : IValidateOptions<OrderProcessingOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, OrderProcessingOptions options)
+        {
+            var problems = options.Validate().ToList();
+            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using PopupStore.Grains.Storefront;
+
+namespace PopupStore.Grains.Storefront;
+
+public static class StorefrontOrderExtensions
+{
+    /// <summary>The grain side of the storefront: options, the Redis store, the answer watcher and the desk.</summary>
+    public static IServiceCollection AddStorefrontOrders(this IServiceCollection services, IConfiguration configuration)
+    {
+        services
+            .AddOptions<StorefrontOptions>()
+            .Bind(configuration.GetSection(StorefrontOptions.SectionName))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StorefrontOptions>, StorefrontOptionsValidator>();
+        services.AddSingleton<WebOrderStore>();
+        services.AddSingleton<AnswerWatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<AnswerWatcher>());
+        services.AddSingleton<WebOrderDesk>();
+        return services;
+    }
+
+    private sealed class StorefrontOptionsValidator : IValidateOptions<StorefrontOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, StorefrontOptions options)
+        {
+            var problems = options.Validate().ToList();
+            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+        }
+    }
+}
