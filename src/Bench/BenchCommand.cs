@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using PopupStore.Bench.Floor;
 using PopupStore.Core.Sales;
 using PopupStore.LoadClient.Cli;
 using StackExchange.Redis;
@@ -39,6 +40,7 @@ public static class BenchCommand
         {
             CommonOptions.Redis, buyers, units, duplicates, steady, silos, only, siloDll, pollers, batch, repeat, reportJson, force,
         };
+        command.Subcommands.Add(FloorCommand.Create());
         // Admin mode: the bench reads INFO CPU (Redis us/order) and manages a RedisGears registration.
         command.SetAction((parse, _) => RedisSession.RunAsync(parse.GetValue(CommonOptions.Redis)! + ",allowAdmin=true", parse.InvocationConfiguration.Error, async redis =>
         {
