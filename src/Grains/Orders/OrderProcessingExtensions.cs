@@ -19,8 +19,8 @@ public static class OrderProcessingExtensions
         services
             .AddOptions<OrderProcessingOptions>()
             .Bind(configuration.GetSection(OrderProcessingOptions.SectionName))
+            .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<OrderProcessingOptions>, OrderProcessingOptionsValidator>();
         services.AddSingleton<SaleSignals>();
         services.AddSingleton<IOrderCompletion>(sp =>
         {
@@ -37,14 +37,5 @@ public static class OrderProcessingExtensions
         services.AddHostedService<PollerKeeper>();
         services.AddHostedService<SaleWatcher>();
         return services;
-    }
-
-    private sealed class OrderProcessingOptionsValidator : IValidateOptions<OrderProcessingOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, OrderProcessingOptions options)
-        {
-            var problems = options.Validate().ToList();
-            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
-        }
     }
 }

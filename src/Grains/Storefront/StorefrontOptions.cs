@@ -1,11 +1,17 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace PopupStore.Grains.Storefront;
 
-/// <summary>The storefront's settings (section <c>Storefront</c>), shared by the HTTP endpoints and the grains.</summary>
+/// <summary>
+/// The storefront's settings (section <c>Storefront</c>), shared by the HTTP endpoints and the grains; validated by the
+/// options framework at start.
+/// </summary>
 public sealed class StorefrontOptions
 {
     public const string SectionName = "Storefront";
 
     /// <summary>How long a buyer's POST waits for the outcome before it is answered 202 with a Location to follow.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "365.00:00:00", ErrorMessage = "Storefront:AnswerTimeout must be positive.")]
     public TimeSpan AnswerTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
@@ -13,24 +19,31 @@ public sealed class StorefrontOptions
     /// answers arrive sooner, through the customer grain; this catches those that never pass it (orders
     /// answered on the sold-out fast path, by another activation, or after a silo died).
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "365.00:00:00", ErrorMessage = "Storefront:AnswerPollInterval must be positive.")]
     public TimeSpan AnswerPollInterval { get; set; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>How long a silo reuses the sale's figures for GET /api/sale and the live feed.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:00.250", ErrorMessage = "Storefront:SaleCacheTime must be between 0 and 250 ms.")]
     public TimeSpan SaleCacheTime { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Largest POST /api/orders body accepted, in bytes.</summary>
+    [Range(64, 65_536, ErrorMessage = "Storefront:MaxBodyBytes must be between {1} and {2}.")]
     public int MaxBodyBytes { get; set; } = 4096;
 
     /// <summary>Requests per second one client (address) may make to /api; 0 turns the limit off.</summary>
+    [Range(0, int.MaxValue, ErrorMessage = "Storefront:ClientRequestsPerSecond must not be negative.")]
     public int ClientRequestsPerSecond { get; set; } = 20;
 
     /// <summary>Requests a client may make at once before the per-second rate applies.</summary>
+    [Range(1, int.MaxValue, ErrorMessage = "Storefront:ClientBurst must be at least 1.")]
     public int ClientBurst { get; set; } = 40;
 
     /// <summary>Orders per minute one customer id may post; 0 turns the limit off.</summary>
+    [Range(0, int.MaxValue, ErrorMessage = "Storefront:CustomerOrdersPerMinute must not be negative.")]
     public int CustomerOrdersPerMinute { get; set; } = 12;
 
     /// <summary>Orders a customer may post at once before the per-minute rate applies.</summary>
+    [Range(1, int.MaxValue, ErrorMessage = "Storefront:CustomerBurst must be at least 1.")]
     public int CustomerBurst { get; set; } = 4;
 
     /// <summary>
@@ -39,31 +52,4 @@ public sealed class StorefrontOptions
     /// </summary>
     public bool TrustForwardedFor { get; set; }
 
-    public IEnumerable<string> Validate()
-    {
-        if (AnswerTimeout <= TimeSpan.Zero)
-        {
-            yield return "Storefront:AnswerTimeout must be positive";
-        }
-
-        if (AnswerPollInterval <= TimeSpan.Zero)
-        {
-            yield return "Storefront:AnswerPollInterval must be positive";
-        }
-
-        if (SaleCacheTime < TimeSpan.Zero || SaleCacheTime > TimeSpan.FromMilliseconds(250))
-        {
-            yield return "Storefront:SaleCacheTime must be between 0 and 250 ms";
-        }
-
-        if (MaxBodyBytes is < 64 or > 65536)
-        {
-            yield return "Storefront:MaxBodyBytes must be between 64 and 65536";
-        }
-
-        if (ClientRequestsPerSecond < 0 || ClientBurst < 1 || CustomerOrdersPerMinute < 0 || CustomerBurst < 1)
-        {
-            yield return "Storefront rate limits must not be negative, and bursts at least 1";
-        }
-    }
 }

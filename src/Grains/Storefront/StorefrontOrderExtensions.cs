@@ -13,21 +13,12 @@ public static class StorefrontOrderExtensions
         services
             .AddOptions<StorefrontOptions>()
             .Bind(configuration.GetSection(StorefrontOptions.SectionName))
+            .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<StorefrontOptions>, StorefrontOptionsValidator>();
         services.AddSingleton<WebOrderStore>();
         services.AddSingleton<AnswerWatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<AnswerWatcher>());
         services.AddSingleton<WebOrderDesk>();
         return services;
-    }
-
-    private sealed class StorefrontOptionsValidator : IValidateOptions<StorefrontOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, StorefrontOptions options)
-        {
-            var problems = options.Validate().ToList();
-            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
-        }
     }
 }

@@ -16,20 +16,11 @@ public static class TimeSeriesExtensions
         services
             .AddOptions<TimeSeriesOptions>()
             .Bind(configuration.GetSection(TimeSeriesOptions.SectionName))
+            .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<TimeSeriesOptions>, TimeSeriesOptionsValidator>();
         services.TryAddSingleton<ISeriesSink, NRedisStackSeriesSink>();
         services.AddSingleton<TimeSeriesSupervisor>();
         services.AddHostedService(provider => provider.GetRequiredService<TimeSeriesSupervisor>());
         return services;
-    }
-
-    private sealed class TimeSeriesOptionsValidator : IValidateOptions<TimeSeriesOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, TimeSeriesOptions options)
-        {
-            var problems = options.Validate().ToList();
-            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
-        }
     }
 }

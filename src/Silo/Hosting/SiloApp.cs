@@ -26,22 +26,21 @@ public static class SiloApp
         var redis = await RedisConnector.ConnectAsync(connectionString, TimeSpan.FromSeconds(15));
         await PopupScripts.LoadAllAsync(redis);
 
+        var dashboard = DashboardSwitch.From(builder.Configuration);
         builder.Services.AddSingleton<SiloHealth>();
         builder.Services.AddStorefront();
 
         builder.UseOrleans(silo =>
         {
             silo.AddPopupStore(redis, connectionString, builder.Configuration);
-            // Off unless asked for: operators watch Grafana, and the Orleans dashboard took about a quarter of a
-            // silo's CPU during a purchase crowd even with nobody looking (README, "Configuration").
-            if (builder.Configuration.GetValue("Dashboard:Enabled", false))
+            if (dashboard.Enabled)
             {
                 // The dashboard samples every Orleans gauge on each tick, and counting activations costs
                 // more the more customer grains a sale has: sample every 10 s unless told otherwise.
                 silo.AddDashboard(options =>
                 {
                     options.CounterUpdateIntervalMs = 10_000;
-                    builder.Configuration.GetSection("Dashboard").Bind(options);
+                    builder.Configuration.GetSection(DashboardSwitch.SectionName).Bind(options);
                 });
             }
         });
@@ -60,7 +59,7 @@ public static class SiloApp
         });
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapStorefront();
-        if (app.Configuration.GetValue("Dashboard:Enabled", false))
+        if (dashboard.Enabled)
         {
             app.MapOrleansDashboard(routePrefix: "/dashboard");
         }
