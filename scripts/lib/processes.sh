@@ -46,8 +46,8 @@ start_loopback_silo() {
   gateway="$(free_port)"
   (
     cd "$SILO_DIR"
-    # A small gen0 budget: every new customer grain survives its first GC, so a large gen0 means long
-    # pauses (100-190 ms every second or two in a steady crowd); see README, "Configuration".
+    # A small gen0 budget: a young collection copies what is still alive, so a small budget keeps each
+    # pause short (docs/configuration.md).
     export DOTNET_GCgen0size="${DOTNET_GCgen0size:-0x400000}"
     for pair in "$@"; do export "${pair?}"; done
     # One address for every silo on loopback, so distinct ports.

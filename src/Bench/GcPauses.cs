@@ -5,7 +5,7 @@ namespace PopupStore.Bench;
 
 /// <summary>
 /// The silos' garbage-collection pauses over one crowd, from their <c>popupstore_gc_pause_milliseconds</c> histograms
-/// read before and after it: the steady crowd's tail is made of these pauses (README, "Where the time goes").
+/// read before and after it: the steady crowd's tail is made of these pauses (docs/decisions.md).
 /// </summary>
 /// <param name="Count">Pauses in the crowd, all silos together.</param>
 /// <param name="LongestAtMostMs">The histogram bucket the longest pause fell in (its upper bound; null past the last bound).</param>

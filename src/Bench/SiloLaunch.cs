@@ -7,8 +7,8 @@ public static class SiloLaunch
 {
     /// <summary>
     /// <c>dotnet &lt;dll&gt;</c> in the dll's folder, every stream redirected (a process in a background process group that
-    /// touches the terminal is stopped by job control), with the gen0 budget every launcher gives a silo (README,
-    /// "Configuration") unless the environment sets its own.
+    /// touches the terminal is stopped by job control), with the gen0 budget every launcher gives a silo
+    /// (docs/configuration.md) unless the environment sets its own.
     /// </summary>
     public static ProcessStartInfo StartInfo(string dll)
     {

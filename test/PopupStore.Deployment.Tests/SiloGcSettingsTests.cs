@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace PopupStore.Deployment.Tests;
 
 /// <summary>
-/// Every launcher starts a silo with the same small gen0 budget (README, "Configuration"): the compose image, the
+/// Every launcher starts a silo with the same small gen0 budget (docs/configuration.md): the compose image, the
 /// local scripts' silos and the benchmark's, so the latency the benchmark reports is the one that ships.
 /// </summary>
 public sealed partial class SiloGcSettingsTests
@@ -17,8 +17,8 @@ public sealed partial class SiloGcSettingsTests
         Assert.Equal("0x400000", value);
 
         Assert.Contains($"export DOTNET_GCgen0size=\"${{DOTNET_GCgen0size:-{value}}}\"", RepoFiles.Read("scripts/lib/processes.sh"), StringComparison.Ordinal);
-        Assert.Contains($"?? \"{value}\"", RepoFiles.Read("src/LoadClient/Bench/SiloLaunch.cs"), StringComparison.Ordinal);
-        Assert.Contains($"`DOTNET_GCgen0size` | `{value}`", RepoFiles.Read("README.md"), StringComparison.Ordinal);
+        Assert.Contains($"?? \"{value}\"", RepoFiles.Read("src/Bench/SiloLaunch.cs"), StringComparison.Ordinal);
+        Assert.Contains($"`DOTNET_GCgen0size` | `{value}`", RepoFiles.Read("docs/configuration.md"), StringComparison.Ordinal);
     }
 
     [GeneratedRegex(@"(?m)^ENV DOTNET_GCgen0size=(\S+)\s*$")]

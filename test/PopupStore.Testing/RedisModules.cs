@@ -31,7 +31,7 @@ public static class RedisModules
             return File.Exists(path)
                 ? path
                 : throw new InvalidOperationException(
-                    $"Redis 6.2.6 is not at {path}: set REDIS_MODULES_DIR to the folder holding redis-server-6.2.6 (see ../shared/redis-modules/README.md).");
+                    $"Redis 6.2.6 is not at {path}: set REDIS_MODULES_DIR to the folder holding redis-server-6.2.6 (see docs/testing.md).");
         }
     }
 }

@@ -7,7 +7,7 @@ using StackExchange.Redis;
 namespace PopupStore.Core.Invariants;
 
 /// <summary>
-/// Checks the invariants of DESIGN.md from what Redis holds. Tests run it after every sale scenario,
+/// Checks the invariants of docs/design.md from what Redis holds. Tests run it after every sale scenario,
 /// and the LoadClient prints it in its report.
 /// </summary>
 /// <remarks>

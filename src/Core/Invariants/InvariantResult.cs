@@ -1,4 +1,4 @@
 namespace PopupStore.Core.Invariants;
 
-/// <summary>One invariant of DESIGN.md, checked against Redis.</summary>
+/// <summary>One invariant of docs/design.md, checked against Redis.</summary>
 public sealed record InvariantResult(string Name, bool Passed, string Detail);

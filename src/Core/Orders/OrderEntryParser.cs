@@ -22,7 +22,7 @@ public static class OrderEntryParser
         RedisValue id = RedisValue.Null, customer = RedisValue.Null, ticket = RedisValue.Null;
         foreach (var field in entry.Values)
         {
-            // Names are compared as bytes: a string per field name was 2.3% of what a silo allocated in a purchase crowd.
+            // Names are compared as bytes: a string per field name was a visible share of what a silo allocated.
             // The first occurrence wins, so a repeated field cannot smuggle a second value in.
             var name = ((ReadOnlyMemory<byte>)field.Name).Span;
             if (id.IsNull && name.SequenceEqual("id"u8))

@@ -3,7 +3,7 @@ using StackExchange.Redis;
 namespace PopupStore.Core.Redis;
 
 /// <summary>
-/// The Redis key contract of DESIGN.md. Grafana panels, the Gears script and foreign producers
+/// The Redis key contract (docs/redis-contract.md). Grafana panels, the Gears script and foreign producers
 /// read these names, so they never change without changing the contract.
 /// </summary>
 public static class RedisKeys

@@ -5,7 +5,7 @@ namespace PopupStore.Grains.Placement;
 /// hashes (its own <see cref="SiloAddress.GetUniformHashCodes"/>, so every silo computes the same ring), and a customer
 /// belongs to the silo of the last point at or below its grain's uniform hash, wrapping to the highest. Many points
 /// per silo split the customers evenly; Orleans' own directory ring gives each silo one point, which left one silo
-/// of three with half or more of a crowd's customers (49 to 72% in the benchmark). A view that is briefly out of date costs a hop, or, while two
+/// of three with half or more of a crowd's customers. A view that is briefly out of date costs a hop, or, while two
 /// silos' views differ, a second activation of a customer (which knows less, never more: Redis decides).
 /// </summary>
 public sealed class CustomerRing

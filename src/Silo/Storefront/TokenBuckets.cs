@@ -8,8 +8,8 @@ namespace PopupStore.Silo.Storefront;
 /// A token bucket per key (a customer id, a client address): <c>burst</c> at once, then one per <c>interval</c>. Each
 /// bucket is one number, the moment it is full again (the generic cell rate algorithm), in a table of plain structs
 /// keyed by a seeded 64-bit hash of the key. A flash crowd is a stream of keys never seen before: ASP.NET Core's
-/// partitioned limiter gave each one a limiter object with a timer of its own, kept ten seconds: without them a silo
-/// spent a sixth to two fifths less CPU per storefront order (README, "What moved it"). Here a key costs a slot
+/// partitioned limiter gave each one a limiter object with a timer of its own, kept ten seconds, and the silo paid for
+/// them in CPU per storefront order (docs/decisions.md). Here a key costs a slot
 /// nobody collects, reused as soon as its bucket is full, and no timer.
 /// A key is looked for in a neighbourhood of <see cref="Ways"/> slots. When every one of them holds a key whose
 /// bucket is not yet full (far more keys active at once than the table has room for), a new key is let through

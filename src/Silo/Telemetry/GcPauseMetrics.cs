@@ -5,8 +5,7 @@ namespace PopupStore.Silo.Telemetry;
 /// <summary>
 /// Each garbage collection's pause of this silo, as a histogram by generation (<c>popupstore.gc.pause</c>). The
 /// runtime's own meter only counts the total pause time; a flash sale's tail latency is made of single pauses: an
-/// order waiting in a silo during one waits all of it, and a collection is as long as what it has to copy (customer
-/// grains kept alive made it 12 to 55 ms; README, "Where the time goes").
+/// order waiting in a silo during one waits all of it, and a collection is as long as what it has to copy.
 /// </summary>
 /// <remarks>The pauses come from the process' one <see cref="GcPauseListener"/>.</remarks>
 public sealed class GcPauseMetrics : IHostedService, IDisposable

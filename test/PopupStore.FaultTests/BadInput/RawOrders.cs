@@ -124,7 +124,7 @@ public static class RawOrders
     /// <summary>The first <c>id</c> field counts; a repeated one is ignored, but alone it is the id.</summary>
     public static byte[]? FirstId(RawOrder order) => order.Id ?? order.SecondId;
 
-    /// <summary>The contract (README "Malformed entries"): anything but usable id, customer and ticket is invalid.</summary>
+    /// <summary>The contract (docs/redis-contract.md): anything but usable id, customer and ticket is invalid.</summary>
     public static bool ExpectedInvalid(RawOrder order) =>
         UsableId(FirstId(order)) is null || UsableId(order.Customer) is null || order.Ticket == TicketKind.Malformed;
 

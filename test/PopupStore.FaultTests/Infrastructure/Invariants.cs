@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 
 namespace PopupStore.FaultTests.Infrastructure;
 
-/// <summary>Every scenario ends with the full invariant check of DESIGN.md, printed to the test output.</summary>
+/// <summary>Every scenario ends with the full invariant check of docs/design.md, printed to the test output.</summary>
 public static class Invariants
 {
     /// <summary>

@@ -3,7 +3,7 @@ using StackExchange.Redis;
 
 namespace PopupStore.Tests.Infrastructure;
 
-/// <summary>Every sale scenario ends here: the invariants of DESIGN.md, checked in Redis.</summary>
+/// <summary>Every sale scenario ends here: the invariants of docs/design.md, checked in Redis.</summary>
 public static class SaleAssertions
 {
     public static async Task AssertInvariantsAsync(IConnectionMultiplexer redis, IReadOnlyCollection<string>? writtenOrderIds = null, bool expectDrained = true)

@@ -2,7 +2,7 @@ using PopupStore.Core.Redis;
 
 namespace PopupStore.Tests.Redis;
 
-/// <summary>The key names are a public contract (DESIGN.md, README): Grafana, Gears and foreign producers read them.</summary>
+/// <summary>The key names are a public contract (docs/redis-contract.md): Grafana, Gears and foreign producers read them.</summary>
 public sealed class RedisKeysTests
 {
     [Fact]
