@@ -1,40 +1,21 @@
 using System.Diagnostics;
 using System.Text;
+using PopupStore.Testing;
 
 namespace PopupStore.Deployment.Tests;
 
-/// <summary>Locates the repository (the directory holding PopupStore.sln) and runs tools from it.</summary>
+/// <summary>Reads repository files and runs tools from the repository root.</summary>
 internal static class RepoFiles
 {
-    private static readonly Lazy<string> LazyRoot = new(FindRoot);
+    public static string Root => Repository.Root;
 
-    public static string Root => LazyRoot.Value;
-
-    public static string PathOf(string relative) =>
-        Path.GetFullPath(Path.Combine(Root, relative.Replace('/', Path.DirectorySeparatorChar)));
+    public static string PathOf(string relative) => Repository.PathOf(relative);
 
     public static string Read(string relative)
     {
         var path = PathOf(relative);
         Assert.True(File.Exists(path), $"expected file {relative} at {path}");
         return File.ReadAllText(path);
-    }
-
-    private static string FindRoot()
-    {
-        foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "PopupStore.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-        }
-
-        throw new InvalidOperationException(
-            $"PopupStore.sln not found above {AppContext.BaseDirectory} or {Directory.GetCurrentDirectory()}");
     }
 
     /// <summary>Full path of an executable found on PATH, or null.</summary>

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using PopupStore.FaultTests.Infrastructure;
+using PopupStore.Testing;
 
 namespace PopupStore.FaultTests.Security;
 
@@ -87,13 +87,13 @@ public sealed partial class NoSecretsTests
         var scanned = 0;
         foreach (var file in SourceFiles())
         {
-            var relative = Path.GetRelativePath(RepoFiles.Root, file).Replace('\\', '/');
+            var relative = Path.GetRelativePath(Repository.Root, file).Replace('\\', '/');
             findings.AddRange(Findings(relative, File.ReadAllText(file)));
             scanned++;
         }
 
         // The scan must have looked where the passwords are written (not an empty walk that finds nothing).
-        Assert.True(scanned > 50, $"only {scanned} files scanned under {RepoFiles.Root}");
+        Assert.True(scanned > 50, $"only {scanned} files scanned under {Repository.Root}");
         Assert.True(findings.Count == 0, "possible secrets:" + Environment.NewLine + string.Join(Environment.NewLine, findings));
     }
 
@@ -101,19 +101,19 @@ public sealed partial class NoSecretsTests
     public void The_scan_reads_the_forms_the_repository_uses()
     {
         // The Grafana datasource writes its password as YAML, compose as env entries: the scan must see both.
-        var datasource = File.ReadAllLines(RepoFiles.PathOf("grafana/provisioning/datasources/redis.yaml"));
+        var datasource = File.ReadAllLines(Repository.PathOf("grafana/provisioning/datasources/redis.yaml"));
         Assert.Contains(datasource, line => YamlKey().IsMatch(line));
-        var compose = File.ReadAllLines(RepoFiles.PathOf("docker-compose.yml"));
+        var compose = File.ReadAllLines(Repository.PathOf("docker-compose.yml"));
         Assert.Contains(compose, line => YamlKey().IsMatch(line) || Assignment().IsMatch(line));
     }
 
     [Fact]
     public void Env_files_and_rendered_ACL_files_are_ignored_and_not_committed()
     {
-        var ignore = File.ReadAllLines(RepoFiles.PathOf(".gitignore"));
+        var ignore = File.ReadAllLines(Repository.PathOf(".gitignore"));
         Assert.Contains(".env", ignore);
         Assert.DoesNotContain(SourceFiles(), f => Path.GetFileName(f) is ".env" or "users.acl");
-        Assert.Matches("(?m)^REDIS_PASSWORD=change-me", File.ReadAllText(RepoFiles.PathOf(".env.example")));
+        Assert.Matches("(?m)^REDIS_PASSWORD=change-me", File.ReadAllText(Repository.PathOf(".env.example")));
     }
 
     /// <summary>Every password value in <paramref name="text"/> that is not a placeholder, as "file:line: text".</summary>
@@ -152,7 +152,7 @@ public sealed partial class NoSecretsTests
     {
         string[] skipped = ["bin", "obj", ".git", ".run", "node_modules", "TestResults", "StrykerOutput"];
         string[] extensions = [".cs", ".csproj", ".props", ".json", ".yml", ".yaml", ".sh", ".py", ".md", ".lua", ".template", ".example", ".env", ".acl", ".conf", ""];
-        var pending = new Stack<string>([RepoFiles.Root]);
+        var pending = new Stack<string>([Repository.Root]);
         while (pending.Count > 0)
         {
             var dir = pending.Pop();

@@ -109,7 +109,7 @@ public sealed class RedisCredentialTests(ITestOutputHelper output)
     /// <summary>The template's rule line for a user, rendered like redis/entrypoint.sh does.</summary>
     private static List<string> TemplateRules(string user, string password)
     {
-        var line = File.ReadLines(RepoFiles.PathOf("redis/users.acl.template"))
+        var line = File.ReadLines(Repository.PathOf("redis/users.acl.template"))
             .Single(l => l.StartsWith($"user {user} ", StringComparison.Ordinal));
         return line.Split(' ', StringSplitOptions.RemoveEmptyEntries)
             .Skip(2)
