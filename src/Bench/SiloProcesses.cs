@@ -27,15 +27,9 @@ public sealed class SiloProcesses : IAsyncDisposable
             {
                 var http = LoopbackPorts.Free();
                 var start = SiloLaunch.StartInfo(siloDll);
-                start.Environment["ConnectionStrings__Redis"] = redis;
-                start.Environment["Orleans__ClusterId"] = clusterId;
-                start.Environment["Orleans__Endpoints__SiloPort"] = LoopbackPorts.Free().ToString(CultureInfo.InvariantCulture);
-                start.Environment["Orleans__Endpoints__GatewayPort"] = LoopbackPorts.Free().ToString(CultureInfo.InvariantCulture);
-                start.Environment["Orleans__Endpoints__AdvertisedIPAddress"] = "127.0.0.1";
-                start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{http}";
-                start.Environment["Logging__LogLevel__Default"] = "Warning";
-
-                foreach (var (key, value) in settings)
+                var environment = SiloLaunch.Loopback(redis, LoopbackPorts.Free(), LoopbackPorts.Free(), http);
+                environment["Orleans__ClusterId"] = clusterId;
+                foreach (var (key, value) in environment.Concat(settings))
                 {
                     start.Environment[key] = value;
                 }

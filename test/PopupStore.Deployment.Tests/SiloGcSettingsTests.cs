@@ -17,7 +17,7 @@ public sealed partial class SiloGcSettingsTests
         Assert.Equal("0x400000", value);
 
         Assert.Contains($"export DOTNET_GCgen0size=\"${{DOTNET_GCgen0size:-{value}}}\"", RepoFiles.Read("scripts/lib/processes.sh"), StringComparison.Ordinal);
-        Assert.Contains($"?? \"{value}\"", RepoFiles.Read("src/Bench/SiloLaunch.cs"), StringComparison.Ordinal);
+        Assert.Contains($"Gen0Budget = \"{value}\"", RepoFiles.Read("src/Bench/SiloLaunch.cs"), StringComparison.Ordinal);
         Assert.Contains($"`DOTNET_GCgen0size` | `{value}`", RepoFiles.Read("docs/configuration.md"), StringComparison.Ordinal);
     }
 

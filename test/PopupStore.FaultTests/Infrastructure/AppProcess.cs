@@ -1,6 +1,7 @@
 using PopupStore.Testing;
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using PopupStore.Bench;
 
 namespace PopupStore.FaultTests.Infrastructure;
 
@@ -45,34 +46,13 @@ public sealed class AppProcess : IAsyncDisposable
 
     public static AppProcess Start(string assembly, IReadOnlyDictionary<string, string> environment, IEnumerable<string>? arguments = null, string? name = null)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            // stdin too: a child that inherits a terminal can be stopped by job control (SIGTTIN/SIGTTOU,
-            // seen as a silo frozen in state T) when the test host runs in a background process group.
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.ArgumentList.Add(PathOf(assembly));
+        // The product's own launcher: its working folder, redirected streams and clean environment, as the benchmark's.
+        var start = SiloLaunch.StartInfo(PathOf(assembly), isolated: true);
         foreach (var argument in arguments ?? [])
         {
             start.ArgumentList.Add(argument);
         }
 
-        // The test host's own settings must not leak into the product (e.g. a developer's Redis).
-        foreach (var key in start.Environment.Keys.Where(k =>
-            k.StartsWith("ConnectionStrings__", StringComparison.Ordinal)
-            || k.StartsWith("Orleans__", StringComparison.Ordinal)
-            || k.StartsWith("Processing__", StringComparison.Ordinal)
-            || k.StartsWith("ASPNETCORE_", StringComparison.Ordinal)).ToList())
-        {
-            start.Environment.Remove(key);
-        }
-
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;

@@ -1,3 +1,4 @@
+using PopupStore.Bench;
 using PopupStore.Testing;
 using System.Globalization;
 using System.Net;
@@ -5,8 +6,8 @@ using System.Net;
 namespace PopupStore.FaultTests.Infrastructure;
 
 /// <summary>
-/// A real silo process (<c>dotnet PopupStore.Silo.dll</c>) on loopback ports of its own, configured only
-/// through environment variables, the way run-sale.sh and compose run it.
+/// A real silo process (<c>dotnet PopupStore.Silo.dll</c>) on loopback ports of its own, started by the product's
+/// launcher (<see cref="SiloLaunch"/>) and configured only through environment variables, as the scripts and compose do.
 /// </summary>
 public sealed class SiloProcess : IAsyncDisposable
 {
@@ -41,20 +42,12 @@ public sealed class SiloProcess : IAsyncDisposable
     public static SiloProcess Start(string redis, IReadOnlyDictionary<string, string>? settings = null, string? name = null)
     {
         var (siloPort, gatewayPort, httpPort) = (Ports.Free(), Ports.Free(), Ports.Free());
-        var environment = new Dictionary<string, string>
-        {
-            ["ConnectionStrings__Redis"] = redis,
-            ["Orleans__Endpoints__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture),
-            ["Orleans__Endpoints__GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture),
-            ["Orleans__Endpoints__AdvertisedIPAddress"] = "127.0.0.1",
-            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{httpPort}",
-            ["Processing__ClaimIdleTime"] = "00:00:03",
-            ["Orleans__Messaging__ResponseTimeout"] = "00:00:02",
-            ["Processing__ClaimInterval"] = "00:00:00.500",
-            ["Processing__KeepAliveInterval"] = "00:00:01",
-            ["Logging__LogLevel__Default"] = "Warning",
-            ["Logging__LogLevel__PopupStore"] = "Information",
-        };
+        var environment = SiloLaunch.Loopback(redis, siloPort, gatewayPort, httpPort);
+        environment["Processing__ClaimIdleTime"] = "00:00:03";
+        environment["Orleans__Messaging__ResponseTimeout"] = "00:00:02";
+        environment["Processing__ClaimInterval"] = "00:00:00.500";
+        environment["Processing__KeepAliveInterval"] = "00:00:01";
+        environment["Logging__LogLevel__PopupStore"] = "Information";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             environment[key] = value;
