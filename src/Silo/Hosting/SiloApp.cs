@@ -29,6 +29,7 @@ public static class SiloApp
         var dashboard = DashboardSwitch.From(builder.Configuration);
         builder.Services.AddSingleton<SiloHealth>();
         builder.Services.AddStorefront();
+        builder.Services.AddOpenApi();
 
         builder.UseOrleans(silo =>
         {
@@ -59,6 +60,7 @@ public static class SiloApp
         });
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapStorefront();
+        app.MapOpenApi();
         if (dashboard.Enabled)
         {
             app.MapOrleansDashboard(routePrefix: "/dashboard");

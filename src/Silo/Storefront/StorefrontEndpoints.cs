@@ -28,15 +28,31 @@ public static class StorefrontEndpoints
     {
         StorefrontPage.Map(app);
 
-        var api = app.MapGroup("/api").RequireClientLimit();
-        api.MapPost("/orders", PostOrderAsync);
-        api.MapGet("/orders/{order}", GetOrderAsync);
-        api.MapGet("/sale", async (SaleSnapshots sale, CancellationToken cancellation) => Results.Json(await sale.GetAsync(cancellation)));
+        var api = app.MapGroup("/api").RequireClientLimit().WithTags("Storefront");
+        api.MapPost("/orders", PostOrderAsync)
+            .WithSummary("Place an order: one unit for one customer, answered once decided or 202 to follow")
+            .Accepts<OrderRequestBody>("application/json")
+            .Produces<OrderAnswer>(StatusCodes.Status200OK)
+            .Produces<OrderAnswer>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        api.MapGet("/orders/{order}", GetOrderAsync)
+            .WithSummary("An order's answer: 200 once decided, 202 while it waits")
+            .Produces<OrderAnswer>(StatusCodes.Status200OK)
+            .Produces<OrderAnswer>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/sale", async (SaleSnapshots sale, CancellationToken cancellation) => Results.Json(await sale.GetAsync(cancellation)))
+            .WithSummary("The sale's figures: units, available, sold, state and window on Redis' clock")
+            .Produces<SaleView>(StatusCodes.Status200OK);
         api.MapGet("/sale/events", (SaleSnapshots sale, IHostApplicationLifetime lifetime, HttpContext http) =>
         {
             http.Response.Headers.CacheControl = "no-store";
             return TypedResults.ServerSentEvents(FeedAsync(sale, http.RequestAborted, lifetime.ApplicationStopping));
-        });
+        })
+            .WithSummary("The sale's figures as server-sent events (event: sale) whenever they change");
         return app;
     }
 
