@@ -392,7 +392,7 @@ def check_embedded(dll, script):
 
 def summary(out):
     m = re.findall(r'Failed:\s+(\d+), Passed:\s+(\d+)', out)
-    failed_tests = re.findall(r'^\s+Failed (\S+) \[', out, re.M)
+    failed_tests = re.findall(r'^\s+Failed (.+?) \[\d', out, re.M)
     counts = f'{sum(int(f) for f, _ in m)} failed, {sum(int(p) for _, p in m)} passed' if m else 'no test summary'
     return counts, failed_tests
 
