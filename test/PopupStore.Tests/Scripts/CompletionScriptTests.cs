@@ -207,15 +207,26 @@ public sealed class CompletionScriptTests(RedisFixture redis) : IClassFixture<Re
     }
 
     [Fact]
-    public async Task The_first_window_check_after_the_end_fences_the_stream_once()
+    public async Task The_window_check_fences_the_stream_at_the_end_and_not_before()
     {
         var sales = new SaleStore(redis.Redis);
-        var sale = await sales.StartAsync(5, TimeSpan.FromMilliseconds(50), force: false);
-        Assert.False(await sales.FenceIfOverAsync() && DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() < sale.ClosesAt);
-        await Task.Delay(100);
+        // Long enough for the checks before the end to run before it on a loaded machine; that they did is asserted.
+        var sale = await sales.StartAsync(5, TimeSpan.FromSeconds(2), force: false);
 
+        var fencedEarly = await sales.FenceIfOverAsync();
+        // Before the end a producer may still write an order that arrived a moment before it.
+        var inTime = await Db.StreamAddAsync(RedisKeys.Orders, "id", "in-time", messageId: Arrivals.At(sale.ClosesAt - 2));
+        Assert.True(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() < sale.ClosesAt, "the window ended before the checks ran: make it longer");
+        Assert.False(fencedEarly);
+        Assert.Equal(Arrivals.At(sale.ClosesAt - 2), inTime.ToString());
+
+        await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(0, sale.ClosesAt - DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()) + 50));
         Assert.True(await sales.FenceIfOverAsync());
+        Assert.Equal(Arrivals.At(sale.ClosesAt), (await Db.StreamInfoAsync(RedisKeys.Orders)).LastGeneratedId.ToString());
         Assert.True(await sales.FenceIfOverAsync());
+        Assert.Equal(Arrivals.At(sale.ClosesAt), (await Db.StreamInfoAsync(RedisKeys.Orders)).LastGeneratedId.ToString());
+
+        // Above the last in-time order, yet in the window: the fence alone refuses it.
         await Assert.ThrowsAsync<RedisServerException>(() =>
             Db.StreamAddAsync(RedisKeys.Orders, "id", "sneaky", messageId: Arrivals.At(sale.ClosesAt - 1)));
     }
