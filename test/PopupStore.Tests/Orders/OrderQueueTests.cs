@@ -53,4 +53,28 @@ public sealed class OrderQueueTests(RedisFixture redis) : IClassFixture<RedisFix
         Assert.Equal(0, await queue.PendingCountAsync());
         Assert.Equal(0, await redis.Database.StreamLengthAsync(RedisKeys.Orders));
     }
+
+    [Fact]
+    public async Task A_consumer_is_removed_only_while_it_holds_no_pending_entries()
+    {
+        // XGROUP DELCONSUMER would drop the entries a consumer holds, and a dropped entry is never delivered again.
+        var queue = new OrderQueue(redis.Redis);
+        await queue.EnsureGroupAsync();
+        await redis.Database.StreamAddAsync(RedisKeys.Orders, "id", "o1");
+        var held = Assert.Single((await queue.ReadNewAsync("dead-silo/0", 10)).Entries);
+        Assert.Empty((await queue.ReadNewAsync("idle-silo/0", 10)).Entries);
+
+        Assert.False(await queue.RemoveConsumerIfIdleAsync("dead-silo/0"));
+        Assert.True(await queue.RemoveConsumerIfIdleAsync("idle-silo/0"));
+
+        var consumer = Assert.Single(await queue.ConsumersAsync());
+        Assert.Equal("dead-silo/0", (string?)consumer.Name);
+        Assert.Equal(1, consumer.PendingMessageCount);
+        var (claim, _) = await queue.ClaimIdleAsync("live-silo/0", TimeSpan.Zero, "0-0", 10);
+        Assert.Equal(held.Id, Assert.Single(claim.ClaimedEntries).Id);
+
+        // Once its entries were claimed it holds none, and goes.
+        Assert.True(await queue.RemoveConsumerIfIdleAsync("dead-silo/0"));
+        Assert.DoesNotContain(await queue.ConsumersAsync(), c => c.Name == "dead-silo/0");
+    }
 }
