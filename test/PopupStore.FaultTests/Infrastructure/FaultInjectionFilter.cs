@@ -14,6 +14,9 @@ namespace PopupStore.FaultTests.Infrastructure;
 /// first attempt is still running.</item>
 /// <item><c>late-*</c>: the first call for each order completes it in Redis, then its answer is held past
 /// the response timeout: the outcome is stored but the poller never hears of it and delivers again.</item>
+/// <item><c>hold-*</c>: the first call for each order waits until the test releases it (<see cref="Release"/>), at
+/// most <see cref="HoldLimit"/>, which is under the response timeout: its caller still takes the answer and goes on
+/// with the order as it read it, so the test can change the sale under an order in flight.</item>
 /// </list>
 /// </summary>
 public sealed class FaultInjectionFilter : IIncomingGrainCallFilter
@@ -21,13 +24,24 @@ public sealed class FaultInjectionFilter : IIncomingGrainCallFilter
     public const string PoisonPrefix = "poison-";
     public const string StallPrefix = "stall-";
     public const string LatePrefix = "late-";
+    public const string HoldPrefix = "hold-";
 
     public static readonly TimeSpan Stall = InProcessCluster.ResponseTimeout + TimeSpan.FromSeconds(1.5);
 
+    public static readonly TimeSpan HoldLimit = InProcessCluster.ResponseTimeout / 2;
+
     private static readonly ConcurrentDictionary<string, int> Calls = new(StringComparer.Ordinal);
+
+    private static readonly ConcurrentDictionary<string, TaskCompletionSource<bool>> Holds = new(StringComparer.Ordinal);
 
     /// <summary>Calls that reached a customer grain, per order id (the stalled ones count too).</summary>
     public static int CallsFor(string orderId) => Calls.GetValueOrDefault(orderId);
+
+    /// <summary>
+    /// Lets the held first call for this order go on. False when its hold had already run out: the call went on by
+    /// itself, so it was not held up to now.
+    /// </summary>
+    public static bool Release(string orderId) => HoldOf(orderId).TrySetResult(true);
 
     public async Task Invoke(IIncomingGrainCallContext context)
     {
@@ -43,6 +57,13 @@ public sealed class FaultInjectionFilter : IIncomingGrainCallFilter
             {
                 await Task.Delay(Stall);
             }
+
+            if (order.CustomerId.StartsWith(HoldPrefix, StringComparison.Ordinal) && call == 1)
+            {
+                var hold = HoldOf(order.OrderId);
+                await Task.WhenAny(hold.Task, Task.Delay(HoldLimit));
+                hold.TrySetResult(false);
+            }
         }
 
         await context.Invoke();
@@ -53,4 +74,7 @@ public sealed class FaultInjectionFilter : IIncomingGrainCallFilter
             await Task.Delay(Stall);
         }
     }
+
+    private static TaskCompletionSource<bool> HoldOf(string orderId) =>
+        Holds.GetOrAdd(orderId, _ => new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
 }
