@@ -6,7 +6,7 @@ namespace PopupStore.Core.Orders;
 /// <see cref="Generation"/> is the sale generation Redis held when the entry was read (null: not
 /// checked, for callers outside the stream path); the completion script refuses an order whose
 /// generation is no longer the sale's. <see cref="BoughtBefore"/> is set by the customer's grain when
-/// it already saw this customer buy in this sale: the order is then a duplicate without a stock decision.
+/// it already saw this customer buy in this sale: a hint the completion script confirms in sale:buyers.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("PopupStore.OrderRequest")]
 public sealed record OrderRequest(

@@ -1,6 +1,8 @@
 -- Answers a batch of orders atomically, one after another, each exactly as if it came alone.
 -- It is the only writer of outcomes, so:
---   * an order id gets exactly one outcome, however often it is delivered (sale:answered);
+--   * an order gets exactly one outcome, however often it is delivered (sale:answered). An order is its
+--     customer's: its identity is (customer id, order id), so another customer's order that reuses the id
+--     is a different order, decided on its own, never a replay of this one (docs/redis-contract.md);
 --   * a customer gets at most one unit (sale:buyers is the durable guard, not grain memory);
 --   * product is only decremented while it is above zero;
 --   * an order is judged by when it arrived (the ms part of its queue:orders entry id, on Redis'
@@ -24,7 +26,8 @@
 -- KEYS: product, sale, sale:buyers, sale:answered, sale:counts, queue:complete, queue:rejected, queue:customers
 -- ARGV: per order, seven values: order id, customer id, ticket ('' when none), order entry id,
 --       invalid reason ('' when valid), sale generation seen when the entry was read ('' = not checked),
---       order id the customer is already known to have bought with in this sale ('' when not known)
+--       order id the customer's grain saw the customer buy with in this sale ('' when not known). The
+--       grain's word is a hint, checked against sale:buyers: a grain can be misled, sale:buyers cannot.
 -- Returns: per order, two values: outcome (complete|duplicate|sold-out|closed|invalid|stale) and 1 when
 --          this call wrote it, 0 when it had been answered before (or, for stale, not at all).
 
@@ -98,10 +101,16 @@ local tickets = {}
 -- Units sold and rejections by reason in this batch, written once at the end.
 local sold, rejections = 0, {}
 
+-- The field of an order in sale:answered: '<bytes of the customer id>:<customer id>:<order id>'. The length
+-- keeps it unambiguous (ids may hold ':'), and it still reads as the order's customer and id.
+local function answer_field(customer, order)
+  return #customer .. ':' .. customer .. ':' .. order
+end
+
 local function reject(order, customer, entry, reason, detail)
   redis.call('XADD', rejected, '*',
     'order', order, 'customer', customer, 'reason', reason, 'detail', detail, 'entry', entry)
-  redis.call('HSET', answered, order, reason)
+  redis.call('HSET', answered, answer_field(customer, order), reason)
   rejections[reason] = (rejections[reason] or 0) + 1
   return reason
 end
@@ -118,14 +127,15 @@ local function answer(order, customer, ticket, entry, invalid, bought_before)
     return reject(order, customer, entry, 'closed', closed)
   end
 
-  -- The customer's grain already saw this customer buy in this sale: no stock decision is needed.
-  if bought_before ~= '' then
-    return reject(order, customer, entry, 'duplicate', 'customer already bought with order ' .. bought_before)
-  end
-
+  -- Only sale:buyers makes an order a duplicate, so a duplicate always names a customer who bought.
   local bought_with = redis.call('HGET', buyers, customer)
   if bought_with then
     return reject(order, customer, entry, 'duplicate', 'customer already bought with order ' .. bought_with)
+  end
+  if bought_before ~= '' and entry == '' then
+    -- A storefront shortcut for a known buyer (never written to the streams) that Redis does not confirm:
+    -- nothing is written, and the storefront takes the order the ordinary way.
+    return nil
   end
   if left <= 0 then
     return reject(order, customer, entry, 'sold-out', '')
@@ -134,7 +144,7 @@ local function answer(order, customer, ticket, entry, invalid, bought_before)
   left = left - 1
   redis.call('XADD', complete, '*', 'order', order, 'customer', customer, 'ticket', ticket, 'entry', entry)
   redis.call('HSET', buyers, customer, order)
-  redis.call('HSET', answered, order, 'complete')
+  redis.call('HSET', answered, answer_field(customer, order), 'complete')
   sold = sold + 1
   return 'complete'
 end
@@ -167,7 +177,7 @@ end
 local results = {}
 local function answer_all()
   for i = 1, #ARGV, 7 do
-    local order, ticket, seen = ARGV[i], ARGV[i + 2], ARGV[i + 5]
+    local order, customer, ticket, seen = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 5]
     if seen ~= '' and seen ~= generation then
       results[#results + 1] = 'stale'
       results[#results + 1] = 0
@@ -179,13 +189,14 @@ local function answer_all()
         tickets[#tickets + 1] = ticket
       end
 
-      local previous = redis.call('HGET', answered, order)
+      local previous = redis.call('HGET', answered, answer_field(customer, order))
       if previous then
         results[#results + 1] = previous
         results[#results + 1] = 0
       else
-        results[#results + 1] = answer(order, ARGV[i + 1], ticket, ARGV[i + 3], ARGV[i + 4], ARGV[i + 6])
-        results[#results + 1] = 1
+        local outcome = answer(order, customer, ticket, ARGV[i + 3], ARGV[i + 4], ARGV[i + 6])
+        results[#results + 1] = outcome or 'stale'
+        results[#results + 1] = outcome and 1 or 0
       end
     end
   end

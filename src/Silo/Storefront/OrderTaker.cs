@@ -42,17 +42,14 @@ public sealed partial class OrderTaker(
         {
             LogGrainFailed(ex, orderId, customerId);
             var taken = await store.SubmitAsync(orderId, customerId);
-            switch (taken.Status)
+            if (taken.Status == WebOrderStatus.Answered)
             {
-                case WebOrderStatus.Answered:
-                    return WebOrderAnswer.Decided(taken.Result!.Value);
-                case WebOrderStatus.Conflict:
-                    return new WebOrderAnswer(WebOrderState.Conflict, Owner: taken.Customer);
+                return WebOrderAnswer.Decided(taken.Result!.Value);
             }
         }
 
         var rest = deadline - DateTime.UtcNow;
-        if (rest > TimeSpan.Zero && await watcher.WaitAsync(orderId, rest) is { } late)
+        if (rest > TimeSpan.Zero && await watcher.WaitAsync(customerId, orderId, rest) is { } late)
         {
             return WebOrderAnswer.Decided(late);
         }

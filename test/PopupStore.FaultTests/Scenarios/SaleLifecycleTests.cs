@@ -36,7 +36,7 @@ public sealed class SaleLifecycleTests(InProcessCluster cluster, ITestOutputHelp
         await Task.Delay(FaultInjectionFilter.Stall + TimeSpan.FromSeconds(2));
 
         Assert.Equal(10, (long)await db.StringGetAsync(RedisKeys.Product));
-        Assert.False(await db.HashExistsAsync(RedisKeys.Answered, order));
+        Assert.False(await db.HashExistsAsync(RedisKeys.Answered, RedisKeys.AnswerField(FaultInjectionFilter.StallPrefix + "lifecycle", order)));
         Assert.Equal(0, await db.StreamLengthAsync(RedisKeys.Complete));
         Assert.Equal(0, await db.StreamLengthAsync(RedisKeys.Rejected));
         Assert.Equal(0, (await cluster.Sales.GetStatusAsync()).RejectedTotal);

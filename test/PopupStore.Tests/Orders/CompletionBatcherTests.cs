@@ -25,7 +25,7 @@ public sealed class CompletionBatcherTests(RedisFixture redis) : IClassFixture<R
         // Each caller gets the outcome stored for its own order, not one of its batch's neighbours'.
         var stored = (await redis.Database.HashGetAllAsync(RedisKeys.Answered)).ToDictionary(e => (string)e.Name!, e => (string)e.Value!);
         Assert.Equal(500, stored.Count);
-        Assert.All(orders.Zip(outcomes), pair => Assert.Equal(stored[pair.First.OrderId], pair.Second.Result.ToWire()));
+        Assert.All(orders.Zip(outcomes), pair => Assert.Equal(stored[RedisKeys.AnswerField(pair.First.CustomerId, pair.First.OrderId)], pair.Second.Result.ToWire()));
         Assert.All(outcomes, o => Assert.True(o.Fresh));
         var buyers = (await redis.Database.HashGetAllAsync(RedisKeys.Buyers)).ToDictionary(e => (string)e.Name!, e => (string)e.Value!);
         Assert.Equal(

@@ -92,7 +92,7 @@ public sealed class SaleStoreTests(RedisFixture redis) : IClassFixture<RedisFixt
         Assert.True(started.Started);
         Assert.Equal(0, status.RejectedTotal);
         Assert.Equal(0, await redis.Database.StreamLengthAsync(RedisKeys.Rejected));
-        Assert.False(await redis.Database.HashExistsAsync(RedisKeys.Answered, "between"));
+        Assert.False(await redis.Database.HashExistsAsync(RedisKeys.Answered, RedisKeys.AnswerField("c1", "between")));
     }
 
     [Fact]
