@@ -11,14 +11,19 @@
 --   * an order read during another sale (the sale's generation changed since the read: a reset or a
 --     new start in between) touches nothing and comes back 'stale', so the caller reads it again.
 -- Batching is for speed only: one EVALSHA carries many orders, so Redis parses and dispatches once.
--- Nothing here may raise an error half way through a batch on bad input (Redis keeps a script's earlier
--- writes when a later command fails), so the one command that could, XDEL of a ticket, uses pcall.
--- A key of the wrong type can still fail a batch half way. An order's first write is to its outcome stream,
--- the one key of its writes not already read by then, so an order whose writes fail is left untouched.
--- Stock and counters are written once per batch
--- (a call into Redis costs about as much as an order's own logic), so the orders are answered under
--- pcall and the sums of those answered before a failure are written before the error is raised again:
--- every answered order's writes are whole. Those sums cannot fail themselves: product and sale:counts
+-- Nothing here may raise an error half way through a batch (Redis keeps a script's earlier writes when a later
+-- command fails, and a half-written answer replays wrongly: an order recorded complete whose unit was never taken
+-- is sold again), so:
+--   * bad input cannot: the one command that could fail on it, XDEL of a ticket, uses pcall;
+--   * an operator's mistake cannot: before the first write, every key written is checked for its type and every
+--     command written with is checked against the user's ACL (a denial inside a script is not even reported as
+--     NOPERM). Either refuses the whole batch with a Redis condition (WRONGTYPE, NOPERM), which callers retry
+--     and never count against the orders; it is answered once the key or the permission is mended;
+--   * what is left (OOM, which Redis raises only at a script's first write) fails before anything is written.
+-- Should a write fail all the same, an order's writes put its guard (sale:answered) last. Stock and counters
+-- are written once per batch (a call into Redis costs about as much as an order's own logic), so the orders
+-- are answered under pcall and the sums of those answered before a failure are written before the error is
+-- raised again: every answered order's writes are whole. Those sums cannot fail themselves: product and sale:counts
 -- are checked before anything is written. Tickets wait for one XDEL at the end; one a failed batch
 -- leaves behind goes when the order is delivered again. A batch that fails is retried; orders it had
 -- answered replay their stored outcome.
@@ -82,6 +87,42 @@ end
 
 local function refuse(key, value, what)
   return redis.error_reply('ERR ' .. key .. ' holds "' .. string.sub(value, 1, 40) .. '", not ' .. what)
+end
+
+-- An operator's mistake is refused before any write (see the top): types first, then permissions.
+local written_as = {
+  { product, 'string' }, { sale, 'hash' }, { buyers, 'hash' }, { answered, 'hash' }, { counts, 'hash' },
+  { complete, 'stream' }, { rejected, 'stream' }, { customers, 'stream' },
+}
+for _, key in ipairs(written_as) do
+  local found = redis.call('TYPE', key[1]).ok
+  if found ~= 'none' and found ~= key[2] then
+    return redis.error_reply('WRONGTYPE ' .. key[1] .. ' holds a ' .. found .. ', not a ' .. key[2])
+  end
+end
+
+-- Each write this script may make, as a command the ACL can be asked about. Redis 7 answers that question itself
+-- (redis.acl_check_cmd). Redis 6.2 cannot: there each command is tried in a form it refuses only after the ACL
+-- check and before touching anything (a wrong number of fields, a count that is not a number). Those are all
+-- commands Redis refuses under OOM before a script's first write, so a probe never lets a later write past OOM;
+-- XDEL is not one of them, so 6.2 does not probe it (a denied XDEL, under pcall, only leaves a ticket behind).
+local writes = {
+  { 'XADD', complete, '*', 'order', 'o', 'odd' }, { 'XADD', rejected, '*', 'order', 'o', 'odd' },
+  { 'HSET', buyers, 'c', 'o', 'odd' }, { 'HSET', answered, 'a', 'o', 'odd' },
+  { 'DECRBY', product, 'not-a-number' }, { 'HINCRBY', counts, 'completed', 'not-a-number' },
+  { 'XDEL', customers, '0-1', ask_only = true },
+}
+for _, write in ipairs(writes) do
+  local allowed = true
+  if redis.acl_check_cmd then
+    allowed = redis.acl_check_cmd(unpack(write))
+  elseif not write.ask_only then
+    local reply = redis.pcall(unpack(write))
+    allowed = not (type(reply) == 'table' and reply.err and string.find(reply.err, "can't", 1, true))
+  end
+  if not allowed then
+    return redis.error_reply('NOPERM the user running the completion script may not run ' .. write[1] .. ' on ' .. write[2])
+  end
 end
 
 local stock = redis.call('GET', product)

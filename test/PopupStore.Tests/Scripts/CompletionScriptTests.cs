@@ -287,45 +287,6 @@ public sealed class CompletionScriptTests(RedisFixture redis) : IClassFixture<Re
         Assert.Equal(0, (long)await Db.StringGetAsync(RedisKeys.Product));
     }
 
-    [Theory]
-    [MemberData(nameof(RedisVersions.Both), MemberType = typeof(RedisVersions))]
-    public async Task A_batch_that_fails_half_way_still_writes_the_stock_and_counts_of_the_orders_it_answered(string version)
-    {
-        await using var server = await RedisVersions.StartAsync(version);
-        await using var connection = await server.ConnectAsync();
-        var db = connection.GetDatabase();
-        var completer = new OrderCompleter(connection);
-        await new SaleStore(connection).StartAsync(5, TimeSpan.FromMinutes(1), force: false);
-
-        // Writing to queue:rejected fails (WRONGTYPE): the batch breaks at its third order, after two were sold.
-        await db.StringSetAsync(RedisKeys.Rejected, "not a stream");
-        var failure = await Assert.ThrowsAsync<RedisServerException>(() => completer.CompleteManyAsync(
-        [
-            new OrderRequest("o1", "c1", string.Empty, Arrivals.Now(1)),
-            new OrderRequest("o2", "c2", string.Empty, Arrivals.Now(2)),
-            new OrderRequest("o3", "c3", string.Empty, Arrivals.Now(3), "invalid on purpose"),
-            new OrderRequest("o4", "c4", string.Empty, Arrivals.Now(4)),
-        ]));
-
-        // The error is Redis' own, told apart from a Redis condition as before.
-        Assert.Contains("WRONGTYPE", failure.Message, StringComparison.Ordinal);
-        Assert.True(ScriptErrors.IsRuntimeError(failure), failure.Message);
-        Assert.Equal(version == "6.2" ? "ERR" : "WRONGTYPE", FailureCause.Name(failure));
-        Assert.Equal(3, (long)await db.StringGetAsync(RedisKeys.Product));
-        Assert.Equal(2, (long)await db.HashGetAsync(RedisKeys.Counts, "completed"));
-        Assert.Equal(2, await db.StreamLengthAsync(RedisKeys.Complete));
-        Assert.Equal(2, await db.HashLengthAsync(RedisKeys.Answered));
-        Assert.False(await db.HashExistsAsync(RedisKeys.Buyers, "c4"));
-
-        await db.KeyDeleteAsync(RedisKeys.Rejected);
-        await completer.CompleteManyAsync(
-        [
-            new OrderRequest("o3", "c3", string.Empty, Arrivals.Now(3), "invalid on purpose"),
-            new OrderRequest("o4", "c4", string.Empty, Arrivals.Now(4)),
-        ]);
-        await SaleAssertions.AssertInvariantsAsync(connection);
-    }
-
     [Fact]
     public async Task An_order_whose_outcome_cannot_be_written_is_left_untouched()
     {
@@ -410,6 +371,100 @@ public sealed class CompletionScriptTests(RedisFixture redis) : IClassFixture<Re
 
         Assert.Equal(new OrderOutcome(OrderResult.Complete, true), outcome);
         Assert.Equal("o2", (string?)await Db.HashGetAsync(RedisKeys.Buyers, "bob"));
+    }
+
+    [Theory]
+    [InlineData("decrby", "7")]
+    [InlineData("hset", "7")]
+    [InlineData("hincrby", "7")]
+    [InlineData("decrby", "6.2")]
+    [InlineData("hset", "6.2")]
+    public async Task A_command_denied_mid_sale_delays_the_batch_and_leaves_nothing_half_done(string command, string version)
+    {
+        await using var server = await RedisVersions.StartAsync(version);
+        await using var admin = await server.ConnectAsync();
+        await admin.GetDatabase().ExecuteAsync("ACL", "SETUSER", "shop", "on", ">test-only-shop", "~*", "+@all");
+        await using var shop = await ConnectionMultiplexer.ConnectAsync(server.WithCredentials("shop", "test-only-shop"));
+        var completer = new OrderCompleter(shop);
+        var db = admin.GetDatabase();
+        await new SaleStore(admin).StartAsync(5, TimeSpan.FromMinutes(1), force: false);
+        Assert.Equal(OrderResult.Complete, (await completer.CompleteAsync(new OrderRequest("o1", "c1", string.Empty, Arrivals.Now(1)))).Result);
+
+        // An operator takes one command away from the silos' user in the middle of the sale.
+        await db.ExecuteAsync("ACL", "SETUSER", "shop", "-" + command);
+        List<OrderRequest> batch =
+        [
+            new("o2", "c2", string.Empty, Arrivals.Now(2)),
+            new("o3", "c3", string.Empty, Arrivals.Now(3)),
+            new("o4", "c1", string.Empty, Arrivals.Now(4)),
+        ];
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var failure = await Assert.ThrowsAsync<RedisServerException>(() => completer.CompleteManyAsync(batch));
+            Assert.True(FailureCause.IsOutsideTheEntry(failure), failure.Message);
+        }
+
+        // Nothing of the refused batch was written, however often it was tried.
+        Assert.Equal(4, (long)await db.StringGetAsync(RedisKeys.Product));
+        Assert.Equal(1, await db.StreamLengthAsync(RedisKeys.Complete));
+        Assert.Equal(0, await db.StreamLengthAsync(RedisKeys.Rejected));
+        Assert.Equal(1, await db.HashLengthAsync(RedisKeys.Answered));
+        Assert.Equal(1, await db.HashLengthAsync(RedisKeys.Buyers));
+
+        await db.ExecuteAsync("ACL", "SETUSER", "shop", "+" + command);
+        var outcomes = await completer.CompleteManyAsync(batch);
+        Assert.Equal([OrderResult.Complete, OrderResult.Complete, OrderResult.Duplicate], outcomes.Select(o => o!.Value.Result));
+        Assert.All(outcomes, o => Assert.True(o!.Value.Fresh));
+        Assert.Equal(2, (long)await db.StringGetAsync(RedisKeys.Product));
+        await SaleAssertions.AssertInvariantsAsync(admin, expectDrained: false);
+    }
+
+    [Theory]
+    [InlineData("queue:complete", "7")]
+    [InlineData("sale:buyers", "7")]
+    [InlineData("queue:rejected", "6.2")]
+    [InlineData("sale:answered", "6.2")]
+    public async Task A_wrong_typed_key_refuses_the_batch_before_any_write_and_is_not_the_entries_fault(string key, string version)
+    {
+        await using var server = await RedisVersions.StartAsync(version);
+        await using var connection = await server.ConnectAsync();
+        var db = connection.GetDatabase();
+        var completer = new OrderCompleter(connection);
+        await new SaleStore(connection).StartAsync(5, TimeSpan.FromMinutes(1), force: false);
+        Assert.Equal(OrderResult.Complete, (await completer.CompleteAsync(new OrderRequest("o0", "c0", string.Empty, Arrivals.Now(0)))).Result);
+        var keep = key == "queue:complete" || key == "queue:rejected" ? null : await db.HashGetAllAsync(key);
+        await db.KeyDeleteAsync(key);
+        await db.StringSetAsync(key, "not what it should be");
+
+        List<OrderRequest> batch =
+        [
+            new("o1", "c1", string.Empty, Arrivals.Now(1)),
+            new("o2", "c2", string.Empty, Arrivals.Now(2)),
+            new("o3", "c3", string.Empty, Arrivals.Now(3), "invalid on purpose"),
+        ];
+        var failure = await Assert.ThrowsAsync<RedisServerException>(() => completer.CompleteManyAsync(batch));
+
+        // An operator's mistake, not the orders': it never counts toward MaxDeliveries, and nothing was written.
+        Assert.Contains("WRONGTYPE", failure.Message, StringComparison.Ordinal);
+        Assert.True(FailureCause.IsOutsideTheEntry(failure), failure.Message);
+        Assert.Equal(4, (long)await db.StringGetAsync(RedisKeys.Product));
+        Assert.Equal(1, (long)await db.HashGetAsync(RedisKeys.Counts, "completed"));
+
+        await db.KeyDeleteAsync(key);
+        if (keep is { Length: > 0 })
+        {
+            await db.HashSetAsync(key, keep);
+        }
+        else if (key == "queue:complete")
+        {
+            // The one sale before the mistake, as it was.
+            await db.StreamAddAsync(RedisKeys.Complete, [new("order", "o0"), new("customer", "c0"), new("ticket", string.Empty), new("entry", Arrivals.Now(0))]);
+        }
+
+        var outcomes = await completer.CompleteManyAsync(batch);
+        Assert.Equal([OrderResult.Complete, OrderResult.Complete, OrderResult.Invalid], outcomes.Select(o => o!.Value.Result));
+        Assert.Equal(2, (long)await db.StringGetAsync(RedisKeys.Product));
+        await SaleAssertions.AssertInvariantsAsync(connection, expectDrained: false);
     }
 
     [Fact]
