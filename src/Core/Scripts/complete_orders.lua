@@ -29,10 +29,11 @@
 -- answered replay their stored outcome.
 --
 -- KEYS: product, sale, sale:buyers, sale:answered, sale:counts, queue:complete, queue:rejected, queue:customers
--- ARGV: per order, seven values: order id, customer id, ticket ('' when none), order entry id,
+-- ARGV: per order, eight values: order id, customer id, ticket ('' when none), order entry id,
 --       invalid reason ('' when valid), sale generation seen when the entry was read ('' = not checked),
 --       order id the customer's grain saw the customer buy with in this sale ('' when not known). The
---       grain's word is a hint, checked against sale:buyers: a grain can be misled, sale:buyers cannot.
+--       grain's word is a hint, checked against sale:buyers: a grain can be misled, sale:buyers cannot;
+--       Redis' clock (ms) when the entry was read ('' when unknown).
 -- Returns: per order, two values: outcome (complete|duplicate|sold-out|closed|invalid|stale) and 1 when
 --          this call wrote it, 0 when it had been answered before (or, for stale, not at all).
 
@@ -60,16 +61,45 @@ local function at_or_before(entry, bound)
   return ems < bms or (ems == bms and tonumber(eseq) <= tonumber(bseq))
 end
 
+-- When an order arrived (ms), and whether its id is dated after the read that found it. An entry id is '<ms>-<seq>'
+-- and Redis stamps it from its own clock, unless a producer wrote an explicit id: one dated in the future also
+-- dates every later '*' entry in that millisecond. No entry can have been written after the read that found it, so
+-- an entry dated later than that read is judged as arriving at the read: a producer cannot move any arrival past
+-- it, let alone close the sale for the orders behind its entry. Without an id (a caller outside the stream path)
+-- an order arrives now.
+local function arrival(entry, read_at)
+  local dated = tonumber(string.match(entry, '^(%d+)%-%d+$'))
+  if not dated then
+    return now, false
+  end
+  local read = tonumber(read_at)
+  if read and dated > read then
+    return read, true
+  end
+  return dated, false
+end
+
 -- Why an order that arrived at `arrived` (ms; `entry` is its id) is closed, or nil when it arrived inside the
--- window. Within the millisecond of the start or of a close, the stream's last id at that moment decides.
-local function closed_because(arrived, entry)
+-- window. Within the millisecond of the start or of a close, the stream's last id at that moment decides; so it
+-- does for an entry dated ahead of its read (`ahead`), whose place in the stream is all that is known of it.
+local function closed_because(arrived, entry, ahead)
   if not opens or not closes then
     return 'no sale has started'
-  elseif arrived < opens or (arrived == opens and at_or_before(entry, opened_after)) then
+  end
+  local before_opening = arrived < opens or (arrived == opens and at_or_before(entry, opened_after))
+  if ahead and opened_after then
+    before_opening = at_or_before(entry, opened_after)
+  end
+  local after_close = closed_at and (arrived > closed_at or (arrived == closed_at and not at_or_before(entry, closed_after)))
+  if closed_at and ahead and closed_after then
+    after_close = not at_or_before(entry, closed_after)
+  end
+
+  if before_opening then
     return 'arrived before the sale opened'
   elseif arrived >= closes then
     return 'arrived after the sale window ended'
-  elseif closed_at and (arrived > closed_at or (arrived == closed_at and not at_or_before(entry, closed_after))) then
+  elseif after_close then
     return 'arrived after the sale was closed'
   elseif explicitly_closed and not closed_at then
     -- Closed by a version that did not record when: nothing tells a late order from an early one.
@@ -156,14 +186,14 @@ local function reject(order, customer, entry, reason, detail)
   return reason
 end
 
-local function answer(order, customer, ticket, entry, invalid, bought_before)
+local function answer(order, customer, ticket, entry, invalid, bought_before, read_at)
   if invalid ~= '' then
     return reject(order, customer, entry, 'invalid', invalid)
   end
 
   -- An entry id is '<ms>-<seq>'; anything else (a caller outside the stream path) counts as now.
-  local arrived = tonumber(string.match(entry, '^(%d+)%-%d+$')) or now
-  local closed = closed_because(arrived, entry)
+  local arrived, ahead = arrival(entry, read_at)
+  local closed = closed_because(arrived, entry, ahead)
   if closed then
     return reject(order, customer, entry, 'closed', closed)
   end
@@ -217,7 +247,7 @@ end
 
 local results = {}
 local function answer_all()
-  for i = 1, #ARGV, 7 do
+  for i = 1, #ARGV, 8 do
     local order, customer, ticket, seen = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 5]
     if seen ~= '' and seen ~= generation then
       results[#results + 1] = 'stale'
@@ -235,7 +265,7 @@ local function answer_all()
         results[#results + 1] = previous
         results[#results + 1] = 0
       else
-        local outcome = answer(order, customer, ticket, ARGV[i + 3], ARGV[i + 4], ARGV[i + 6])
+        local outcome = answer(order, customer, ticket, ARGV[i + 3], ARGV[i + 4], ARGV[i + 6], ARGV[i + 7])
         results[#results + 1] = outcome or 'stale'
         results[#results + 1] = outcome and 1 or 0
       end

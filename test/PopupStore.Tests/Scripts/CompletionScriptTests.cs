@@ -468,6 +468,42 @@ public sealed class CompletionScriptTests(RedisFixture redis) : IClassFixture<Re
     }
 
     [Fact]
+    public async Task An_entry_dated_after_the_read_that_found_it_is_judged_as_arriving_at_that_read()
+    {
+        var sale = await new SaleStore(redis.Redis).StartAsync(5, TimeSpan.FromMinutes(1), force: false);
+        var read = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+        // Dated an hour past the end by an explicit id (or queued behind such an entry), read inside the window.
+        var future = await _completer.CompleteAsync(
+            new OrderRequest("o1", "c1", string.Empty, Arrivals.At(sale.ClosesAt + 3_600_000, 7), ReadAt: read));
+        var honest = await _completer.CompleteAsync(new OrderRequest("o2", "c2", string.Empty, Arrivals.Now(1), ReadAt: read + 1_000));
+
+        Assert.Equal(OrderResult.Complete, future.Result);
+        Assert.Equal(OrderResult.Complete, honest.Result);
+    }
+
+    [Fact]
+    public async Task An_entry_dated_ahead_of_its_read_is_placed_by_the_close_among_the_entries_in_the_stream()
+    {
+        var sales = new SaleStore(redis.Redis);
+        var sale = await sales.StartAsync(5, TimeSpan.FromMinutes(1), force: false);
+        var ahead = sale.ClosesAt + 3_600_000;
+        await Db.StreamAddAsync(RedisKeys.Orders, [new("id", "o1"), new("customer", "c1")], messageId: Arrivals.At(ahead, 0));
+        var inLine = await Db.StreamAddAsync(RedisKeys.Orders, [new("id", "o2"), new("customer", "c2")]);
+        var closedAt = (await sales.CloseAsync())!.Value;
+        var late = await Db.StreamAddAsync(RedisKeys.Orders, [new("id", "o3"), new("customer", "c3")]);
+
+        // All three are read after the close: the two already in line when it closed are sold, the later one is not.
+        var read = closedAt + 5;
+        var first = await _completer.CompleteAsync(new OrderRequest("o2", "c2", string.Empty, inLine.ToString(), ReadAt: read));
+        var after = await _completer.CompleteAsync(new OrderRequest("o3", "c3", string.Empty, late.ToString(), ReadAt: read));
+
+        Assert.Equal(OrderResult.Complete, first.Result);
+        Assert.Equal(OrderResult.Closed, after.Result);
+        Assert.Equal("arrived after the sale was closed", (string?)(await Db.StreamRangeAsync(RedisKeys.Rejected))[0]["detail"]);
+    }
+
+    [Fact]
     public async Task Concurrent_orders_never_oversell()
     {
         await new SaleStore(redis.Redis).StartAsync(50, TimeSpan.FromMinutes(1), force: false);
