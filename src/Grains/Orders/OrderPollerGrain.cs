@@ -271,8 +271,10 @@ public sealed partial class OrderPollerGrain(
                 Answered(requests[i]!, outcome);
                 done.Add(id);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex)
             {
+                // Every failure, a cancelled call included, stays with its own entry: the answered entries around
+                // it are acknowledged below, whatever happened to this one.
                 _failed++;
                 if (FailureCause.IsOutsideTheEntry(ex))
                 {
@@ -350,7 +352,7 @@ public sealed partial class OrderPollerGrain(
             LogPoisoned(request.EntryId, request.OrderId, attempts);
             return true;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
             LogAttemptFailed(ex, request.EntryId, request.OrderId, attempts);
             return false;

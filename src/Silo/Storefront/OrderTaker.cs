@@ -38,8 +38,9 @@ public sealed partial class OrderTaker(
                 return answer;
             }
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
+            // A grain call cancelled (its silo shutting down) is a grain that cannot be reached like any other.
             LogGrainFailed(ex, orderId, customerId);
             var taken = await store.SubmitAsync(orderId, customerId);
             if (taken.Status == WebOrderStatus.Answered)

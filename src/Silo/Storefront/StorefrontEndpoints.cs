@@ -65,14 +65,15 @@ public static class StorefrontEndpoints
             StorefrontMetrics.Answered(answer, latency);
             return Respond(http, answer, orderId, customerId, latency);
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex) when (ex is RedisException or TimeoutException or OperationCanceledException)
         {
-            // Redis unreachable: whether the order was written is unknown, and sending the same order id
-            // again is safe either way.
+            // Redis unreachable, or a call cancelled under the request (a silo shutting down): whether the order was
+            // written is unknown, and sending the same order id again is safe either way. Never a 500, which the
+            // page would show as a refusal of an order that may well have been taken.
             StorefrontMetrics.Counted(StorefrontMetrics.Unavailable);
             http.Response.Headers.RetryAfter = "1";
             return Results.Problem(
-                detail: "The store cannot reach its database right now. Send the same order id again; it is never taken twice.",
+                detail: "The store could not finish taking your order. Send the same order id again; it is never taken twice.",
                 statusCode: StatusCodes.Status503ServiceUnavailable,
                 title: "Try again");
         }

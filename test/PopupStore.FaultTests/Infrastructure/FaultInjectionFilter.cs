@@ -14,6 +14,8 @@ namespace PopupStore.FaultTests.Infrastructure;
 /// first attempt is still running.</item>
 /// <item><c>late-*</c>: the first call for each order completes it in Redis, then its answer is held past
 /// the response timeout: the outcome is stored but the poller never hears of it and delivers again.</item>
+/// <item><c>cancel-*</c>: the first call for each order is cancelled (OperationCanceledException), as a call cut off
+/// by a shutdown or a caller's cancellation is; later calls go through.</item>
 /// </list>
 /// </summary>
 public sealed class FaultInjectionFilter : IIncomingGrainCallFilter
@@ -21,6 +23,7 @@ public sealed class FaultInjectionFilter : IIncomingGrainCallFilter
     public const string PoisonPrefix = "poison-";
     public const string StallPrefix = "stall-";
     public const string LatePrefix = "late-";
+    public const string CancelPrefix = "cancel-";
 
     public static readonly TimeSpan Stall = InProcessCluster.ResponseTimeout + TimeSpan.FromSeconds(1.5);
 
@@ -37,6 +40,11 @@ public sealed class FaultInjectionFilter : IIncomingGrainCallFilter
             if (order.CustomerId.StartsWith(PoisonPrefix, StringComparison.Ordinal))
             {
                 throw new InvalidOperationException($"injected failure for customer {order.CustomerId}");
+            }
+
+            if (order.CustomerId.StartsWith(CancelPrefix, StringComparison.Ordinal) && call == 1)
+            {
+                throw new OperationCanceledException($"injected cancellation for customer {order.CustomerId}");
             }
 
             if (order.CustomerId.StartsWith(StallPrefix, StringComparison.Ordinal) && call == 1)
