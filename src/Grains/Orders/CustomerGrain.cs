@@ -78,7 +78,7 @@ public sealed class CustomerGrain(
     // the call on its order. A request still waiting for its order (an answer left pending) keeps the grain too.
     private void LeaveWhenIdle()
     {
-        if (_webCalls == 0 && !_webWaiters.Any )
+        if (_webCalls == 0 && !_webWaiters.Any)
         {
             DeactivateOnIdle();
         }
