@@ -64,6 +64,26 @@ public sealed class OrderIdentityTests(StorefrontFixture fx)
     }
 
     [Fact]
+    public async Task A_reused_order_id_does_not_make_its_customer_a_known_buyer_on_the_web()
+    {
+        await fx.StartSaleAsync(1);
+        var (owner, reuser, order) = (Api.NewId("a"), Api.NewId("b"), Api.NewId("o"));
+        await fx.Database.WriteStreamOrderAsync(owner, order);
+        await WaitOutcomeAsync(owner, order);
+
+        // The reuser's stream order with the owner's id, then the reuser's own order on the web: the unit is gone,
+        // so both are sold-out, and the web order is no "duplicate" of a purchase the reuser never made.
+        await fx.Database.WriteStreamOrderAsync(reuser, order);
+        await fx.DrainAndCheckAsync();
+        var web = await fx.A.OrderAsync(reuser, Api.NewId("w"));
+
+        Assert.Equal(HttpStatusCode.OK, web.Status);
+        Assert.Equal("sold-out", web.Outcome);
+        var report = await fx.DrainAndCheckAsync();
+        Assert.True(report.AllPassed, report.ToString());
+    }
+
+    [Fact]
     public async Task Two_web_buyers_may_use_the_same_order_id_and_each_gets_their_own_answer()
     {
         await fx.StartSaleAsync(10);
