@@ -36,7 +36,7 @@ public sealed class DirectConsumer(IConnectionMultiplexer redis, int consumers, 
                 continue;
             }
 
-            var orders = batch.Entries.Where(entry => !entry.IsNull).Select(entry => OrderEntryParser.Parse(entry, batch.Generation)).ToArray();
+            var orders = batch.Entries.Where(entry => !entry.IsNull).Select(entry => OrderEntryParser.Parse(entry, batch.Generation, batch.ReadAt)).ToArray();
             await completer.CompleteManyAsync(orders);
             await queue.AcknowledgeAsync(batch.Entries.Select(entry => entry.Id).ToArray());
         }

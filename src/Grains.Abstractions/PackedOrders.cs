@@ -20,6 +20,7 @@ public sealed record PackedOrders([property: Id(0)] byte[] Bytes, [property: Id(
         InvalidReason = 1,
         Generation = 2,
         BoughtBefore = 4,
+        ReadAt = 8,
     }
 
     public static PackedOrders Pack(IReadOnlyList<OrderRequest> orders)
@@ -41,7 +42,8 @@ public sealed record PackedOrders([property: Id(0)] byte[] Bytes, [property: Id(
             Write(ref rest, order.EntryId);
             var optional = (order.InvalidReason is null ? Optional.None : Optional.InvalidReason)
                 | (order.Generation is null ? Optional.None : Optional.Generation)
-                | (order.BoughtBefore is null ? Optional.None : Optional.BoughtBefore);
+                | (order.BoughtBefore is null ? Optional.None : Optional.BoughtBefore)
+                | (order.ReadAt is null ? Optional.None : Optional.ReadAt);
             rest[0] = (byte)optional;
             rest = rest[1..];
             if (order.InvalidReason is { } reason)
@@ -58,6 +60,12 @@ public sealed record PackedOrders([property: Id(0)] byte[] Bytes, [property: Id(
             if (order.BoughtBefore is { } boughtBefore)
             {
                 Write(ref rest, boughtBefore);
+            }
+
+            if (order.ReadAt is { } readAt)
+            {
+                BinaryPrimitives.WriteInt64LittleEndian(rest, readAt);
+                rest = rest[sizeof(long)..];
             }
         }
 
@@ -88,7 +96,14 @@ public sealed record PackedOrders([property: Id(0)] byte[] Bytes, [property: Id(
                 }
 
                 var boughtBefore = optional.HasFlag(Optional.BoughtBefore) ? Read(ref rest) : null;
-                orders[i] = new OrderRequest(orderId, customerId, ticket, entryId, reason, generation, boughtBefore);
+                long? readAt = null;
+                if (optional.HasFlag(Optional.ReadAt))
+                {
+                    readAt = BinaryPrimitives.ReadInt64LittleEndian(rest);
+                    rest = rest[sizeof(long)..];
+                }
+
+                orders[i] = new OrderRequest(orderId, customerId, ticket, entryId, reason, generation, boughtBefore, readAt);
             }
         }
         catch (Exception ex) when (ex is ArgumentOutOfRangeException or IndexOutOfRangeException)
@@ -105,7 +120,8 @@ public sealed record PackedOrders([property: Id(0)] byte[] Bytes, [property: Id(
         SizeOf(order.OrderId) + SizeOf(order.CustomerId) + SizeOf(order.Ticket) + SizeOf(order.EntryId) + 1
         + (order.InvalidReason is { } reason ? SizeOf(reason) : 0)
         + (order.Generation is null ? 0 : sizeof(long))
-        + (order.BoughtBefore is { } boughtBefore ? SizeOf(boughtBefore) : 0);
+        + (order.BoughtBefore is { } boughtBefore ? SizeOf(boughtBefore) : 0)
+        + (order.ReadAt is null ? 0 : sizeof(long));
 
     private static int SizeOf(string value) => sizeof(int) + Encoding.UTF8.GetByteCount(value);
 

@@ -10,17 +10,13 @@ public enum WebOrderState
 
     /// <summary>Written (now or before) and not answered within the wait.</summary>
     Pending,
-
-    /// <summary>The order id belongs to another customer; nothing was written.</summary>
-    Conflict,
 }
 
 /// <summary>What a customer grain says about a storefront order.</summary>
 [GenerateSerializer, Immutable, Alias("PopupStore.WebOrderAnswer")]
 public sealed record WebOrderAnswer(
     [property: Id(0)] WebOrderState State,
-    [property: Id(1)] OrderResult? Result = null,
-    [property: Id(2)] string? Owner = null)
+    [property: Id(1)] OrderResult? Result = null)
 {
     public static WebOrderAnswer Decided(OrderResult result) => new(WebOrderState.Decided, result);
 

@@ -15,7 +15,7 @@ public sealed class MixedProducerTests(StorefrontFixture fx)
         var customer = Api.NewId("c");
         var streamOrder = Api.NewId("s");
         await fx.Database.WriteStreamOrderAsync(customer, streamOrder);
-        Assert.Equal("complete", await fx.Database.WaitAnsweredAsync(streamOrder, TimeSpan.FromSeconds(10)));
+        Assert.Equal("complete", await fx.Database.WaitAnsweredAsync(customer, streamOrder, TimeSpan.FromSeconds(10)));
 
         var web = await fx.B.OrderAsync(customer, Api.NewId("w"));
         Assert.Equal(HttpStatusCode.OK, web.Status);
@@ -36,7 +36,7 @@ public sealed class MixedProducerTests(StorefrontFixture fx)
 
         var streamOrder = Api.NewId("s");
         await fx.Database.WriteStreamOrderAsync(customer, streamOrder);
-        Assert.Equal("duplicate", await fx.Database.WaitAnsweredAsync(streamOrder, TimeSpan.FromSeconds(10)));
+        Assert.Equal("duplicate", await fx.Database.WaitAnsweredAsync(customer, streamOrder, TimeSpan.FromSeconds(10)));
 
         var report = await fx.DrainAndCheckAsync([streamOrder, web.Field("order")!]);
         Assert.True(report.AllPassed, report.ToString());
@@ -59,8 +59,8 @@ public sealed class MixedProducerTests(StorefrontFixture fx)
             var web = answers[i].Status == HttpStatusCode.Accepted
                 ? await fx.A.FollowAsync(answers[i].Location!, TimeSpan.FromSeconds(10))
                 : answers[i];
-            var stream = await fx.Database.AnsweredAsync(pairs[i].Stream);
-            Assert.Equal(web.Outcome, await fx.Database.AnsweredAsync(pairs[i].Web));
+            var stream = await fx.Database.AnsweredAsync(pairs[i].Customer, pairs[i].Stream);
+            Assert.Equal(web.Outcome, await fx.Database.AnsweredAsync(pairs[i].Customer, pairs[i].Web));
             Assert.Equal(1, new[] { web.Outcome, stream }.Count(o => o == "complete"));
             Assert.Equal(1, new[] { web.Outcome, stream }.Count(o => o == "duplicate"));
         }

@@ -25,8 +25,8 @@ public sealed class RateLimitTests(StorefrontFixture fx)
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.Status);
         Assert.Equal("application/problem+json", refused.ContentType);
         Assert.True(int.Parse(refused.RetryAfter!, System.Globalization.CultureInfo.InvariantCulture) >= 1);
-        Assert.Null(await fx.Database.AnsweredAsync(refusedOrder));
-        Assert.False(await fx.Database.HashExistsAsync(RedisKeys.WebOrders, refusedOrder));
+        Assert.Null(await fx.Database.AnsweredAsync(customer, refusedOrder));
+        Assert.False(await fx.Database.HashExistsAsync(RedisKeys.WebOrders, RedisKeys.AnswerField(customer, refusedOrder)));
 
         // Another customer is not held back by this one.
         Assert.Equal(HttpStatusCode.OK, (await fx.A.OrderAsync(Api.NewId("c"), Api.NewId("o"))).Status);

@@ -2,9 +2,14 @@
 # benchmark's `seed-gears` row: it is what the Orleans cluster is measured against.
 # The seed answered every order with XADD queue:complete + DECR product, whatever the stock or the
 # customer. Here each order gets one answer under the same rules and keys as complete_orders.lua: an
-# order id is answered once (sale:answered), a customer buys at most once (sale:buyers), product never
+# order (a customer with an order id) is answered once (sale:answered), a customer buys at most once (sale:buyers), product never
 # goes below zero, and an order is judged by its arrival (entry id) against the sale window.
 # Each record is answered inside atomic(), so no other client sees half an answer.
+
+def answer_field(customer, order):
+    # The field complete_orders.lua uses: '<bytes of the customer id>:<customer id>:<order id>'.
+    return str(len(customer.encode('utf-8'))) + ':' + customer + ':' + order
+
 
 def answer(record):
     entry = record['id']
@@ -15,7 +20,7 @@ def answer(record):
     with atomic():
         if ticket:
             execute('XDEL', 'queue:customers', ticket)
-        if execute('HEXISTS', 'sale:answered', order) == 1:
+        if execute('HEXISTS', 'sale:answered', answer_field(customer, order)) == 1:
             return
         if not fields.get('id') or not customer:
             reject(order, customer, entry, 'invalid', 'missing order or customer id')
@@ -41,13 +46,13 @@ def answer(record):
         execute('DECR', 'product')
         execute('HSET', 'sale:buyers', customer, order)
         execute('XADD', 'queue:complete', '*', 'order', order, 'customer', customer, 'ticket', ticket, 'entry', entry)
-        execute('HSET', 'sale:answered', order, 'complete')
+        execute('HSET', 'sale:answered', answer_field(customer, order), 'complete')
         execute('HINCRBY', 'sale:counts', 'completed', 1)
 
 
 def reject(order, customer, entry, reason, detail):
     execute('XADD', 'queue:rejected', '*', 'order', order, 'customer', customer, 'reason', reason, 'detail', detail, 'entry', entry)
-    execute('HSET', 'sale:answered', order, reason)
+    execute('HSET', 'sale:answered', answer_field(customer, order), reason)
     execute('HINCRBY', 'sale:counts', 'rejected:' + reason, 1)
 
 

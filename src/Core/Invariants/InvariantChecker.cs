@@ -21,6 +21,7 @@ public sealed class InvariantChecker(IConnectionMultiplexer redis)
     public const string StockNeverBelowZero = "stock never below zero";
     public const string UnitsMatchCompleted = "units - product = completed orders";
     public const string OneUnitPerCustomer = "one unit per customer";
+    public const string DuplicatesNameBuyers = "every duplicate names a customer who bought";
     public const string ExactlyOneOutcome = "exactly one outcome per order";
     public const string BookkeepingAgrees = "sale:answered and sale:counts match the outcomes";
     public const string Drained = "queue:orders drained, nothing pending";
@@ -43,6 +44,7 @@ public sealed class InvariantChecker(IConnectionMultiplexer redis)
             CheckStock(units, product, completed),
             CheckUnits(units, product, completed.Count, buyers.Count),
             CheckCustomers(completed, buyers),
+            CheckDuplicates(answers, buyers),
             CheckOutcomes(answers, writtenOrderIds),
             CheckBookkeeping(answers, answered, counts),
         ];
@@ -110,9 +112,24 @@ public sealed class InvariantChecker(IConnectionMultiplexer redis)
             $"sale:buyers: {guardMissing} buyers missing or naming another order, {guardExtra} customers without a sale");
     }
 
+    /// <summary>
+    /// A duplicate says its customer already has a unit: one given to a customer who never bought took a unit from
+    /// nobody but refused one (an order id of another customer's taken for theirs, a misled purchase record).
+    /// </summary>
+    private static InvariantResult CheckDuplicates(List<AnsweredOrder> answers, Dictionary<string, string> buyers)
+    {
+        var duplicates = answers.Where(a => a.Result == OrderResult.Duplicate).ToList();
+        var ofNonBuyers = duplicates.Count(a => !buyers.ContainsKey(a.CustomerId));
+        return new(
+            DuplicatesNameBuyers,
+            ofNonBuyers == 0,
+            $"{duplicates.Count} duplicates; {ofNonBuyers} of customers not in sale:buyers");
+    }
+
     private static InvariantResult CheckOutcomes(List<AnsweredOrder> answers, IReadOnlyCollection<string>? writtenOrderIds)
     {
-        var answeredTwice = answers.GroupBy(a => a.OrderId, StringComparer.Ordinal).Count(g => g.Count() > 1);
+        // An order is its customer's: the same order id of two customers is two orders.
+        var answeredTwice = answers.GroupBy(a => RedisKeys.AnswerField(a.CustomerId, a.OrderId), StringComparer.Ordinal).Count(g => g.Count() > 1);
         var detail = $"{answers.Count} outcomes; {answeredTwice} orders answered more than once";
         var passed = answeredTwice == 0;
         if (writtenOrderIds is not null)
@@ -129,11 +146,12 @@ public sealed class InvariantChecker(IConnectionMultiplexer redis)
     private static InvariantResult CheckBookkeeping(
         List<AnsweredOrder> answers, Dictionary<string, string> answered, Dictionary<string, string> counts)
     {
-        // Each order's first outcome is the one its caller got; sale:answered must hold exactly that.
+        // Each order's first outcome is the one its caller got; sale:answered must hold exactly that, under the
+        // order's customer and id.
         var firstOutcome = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var answer in answers)
         {
-            firstOutcome.TryAdd(answer.OrderId, answer.Result.ToWire());
+            firstOutcome.TryAdd(RedisKeys.AnswerField(answer.CustomerId, answer.OrderId), answer.Result.ToWire());
         }
 
         var disagreeing = firstOutcome.Count(o => !answered.TryGetValue(o.Key, out var stored) || stored != o.Value);

@@ -7,7 +7,7 @@ namespace PopupStore.Core.Orders;
 /// <summary>Runs the completion script: the single place where outcomes are decided and stored.</summary>
 public sealed class OrderCompleter(IConnectionMultiplexer redis) : IOrderCompletion
 {
-    public const int ValuesPerOrder = 7;
+    public const int ValuesPerOrder = 8;
 
     private const string StaleAnswer = "stale";
 
@@ -38,6 +38,7 @@ public sealed class OrderCompleter(IConnectionMultiplexer redis) : IOrderComplet
             values[at + 4] = order.InvalidReason ?? string.Empty;
             values[at + 5] = order.Generation is { } generation ? generation : string.Empty;
             values[at + 6] = order.BoughtBefore ?? string.Empty;
+            values[at + 7] = order.ReadAt is { } readAt ? readAt : string.Empty;
         }
 
         var result = (RedisResult[])(await PopupScripts.CompleteOrders.EvaluateAsync(redis.GetDatabase(), Keys, values))!;

@@ -15,8 +15,11 @@ public static class OrderEntryParser
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    /// <summary>Reads an entry; <paramref name="generation"/> is the sale generation it was read under.</summary>
-    public static OrderRequest Parse(StreamEntry entry, long? generation = null)
+    /// <summary>
+    /// Reads an entry; <paramref name="generation"/> is the sale generation it was read under, <paramref name="readAt"/>
+    /// Redis' clock (ms) when it was read (0 or null: unknown).
+    /// </summary>
+    public static OrderRequest Parse(StreamEntry entry, long? generation = null, long? readAt = null)
     {
         var entryId = entry.Id.ToString();
         RedisValue id = RedisValue.Null, customer = RedisValue.Null, ticket = RedisValue.Null;
@@ -44,9 +47,10 @@ public static class OrderEntryParser
         var (ticketText, ticketProblem) = ReadTicket(ticket);
 
         var problem = orderProblem ?? customerProblem ?? ticketProblem;
+        var read = readAt is > 0 ? readAt : null;
         return problem is null
-            ? new OrderRequest(orderId!, customerId!, ticketText, entryId, Generation: generation)
-            : new OrderRequest(orderId ?? entryId, customerId ?? string.Empty, ticketProblem is null ? ticketText : string.Empty, entryId, problem, generation);
+            ? new OrderRequest(orderId!, customerId!, ticketText, entryId, Generation: generation, ReadAt: read)
+            : new OrderRequest(orderId ?? entryId, customerId ?? string.Empty, ticketProblem is null ? ticketText : string.Empty, entryId, problem, generation, ReadAt: read);
     }
 
     private static (string? Value, string? Problem) ReadId(RedisValue raw, string what)

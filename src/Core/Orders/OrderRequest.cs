@@ -1,3 +1,5 @@
+using PopupStore.Core.Redis;
+
 namespace PopupStore.Core.Orders;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace PopupStore.Core.Orders;
 /// <see cref="Generation"/> is the sale generation Redis held when the entry was read (null: not
 /// checked, for callers outside the stream path); the completion script refuses an order whose
 /// generation is no longer the sale's. <see cref="BoughtBefore"/> is set by the customer's grain when
-/// it already saw this customer buy in this sale: the order is then a duplicate without a stock decision.
+/// it already saw this customer buy in this sale: a hint the completion script confirms in sale:buyers.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("PopupStore.OrderRequest")]
 public sealed record OrderRequest(
@@ -16,7 +18,17 @@ public sealed record OrderRequest(
     [property: Id(3)] string EntryId,
     [property: Id(4)] string? InvalidReason = null,
     [property: Id(5)] long? Generation = null,
-    [property: Id(6)] string? BoughtBefore = null)
+    [property: Id(6)] string? BoughtBefore = null,
+    [property: Id(7)] long? ReadAt = null)
 {
     public bool IsValid => InvalidReason is null;
+
+    /// <summary>
+    /// When the order arrived (ms on Redis' clock), or null without an entry id: its entry id's time, except that an
+    /// entry dated after the read that found it (a producer's explicit id, or an entry queued behind one) arrived by
+    /// the read at the latest. A producer can therefore date an order later than it arrived, never past its read.
+    /// </summary>
+    public long? ArrivedAt => StreamIds.Milliseconds(EntryId) is { } dated
+        ? (ReadAt is { } read && read < dated ? read : dated)
+        : null;
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using StackExchange.Redis;
 
 namespace PopupStore.Core.Redis;
@@ -16,7 +17,10 @@ public static class RedisKeys
     public static readonly RedisKey Sale = "sale";
     public static readonly RedisKey Buyers = "sale:buyers";
 
-    /// <summary>Order id (or entry id for orders without one) to its outcome: the exactly-once guard.</summary>
+    /// <summary>
+    /// An order (see <see cref="AnswerField"/>) to its outcome: the exactly-once guard. An order without a usable
+    /// order id is kept under its entry id.
+    /// </summary>
     public static readonly RedisKey Answered = "sale:answered";
 
     /// <summary>Outcome counters (completed, rejected:&lt;reason&gt;) so status never scans a stream.</summary>
@@ -28,10 +32,18 @@ public static class RedisKeys
     /// </summary>
     public static readonly RedisKey Generation = "sale:generation";
 
-    /// <summary>Order id to customer id of every order the storefront took: its answers are found by order id.</summary>
+    /// <summary>Every order the storefront took (field as in <see cref="AnswerField"/>) to its entry id in queue:orders.</summary>
     public static readonly RedisKey WebOrders = "sale:web-orders";
 
     public const string ConsumerGroup = "popup";
+
+    /// <summary>
+    /// The field of an order in <see cref="Answered"/> and <see cref="WebOrders"/>: an order is its customer's, so
+    /// its identity is the pair, written <c>&lt;bytes of the customer id&gt;:&lt;customer id&gt;:&lt;order id&gt;</c>
+    /// (the length keeps ids holding ':' apart). The scripts build the same field (docs/redis-contract.md).
+    /// </summary>
+    public static string AnswerField(string customerId, string orderId) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Encoding.UTF8.GetByteCount(customerId)}:{customerId}:{orderId}");
 
     /// <summary>What a sale produced: every new sale starts with these cleared.</summary>
     public static readonly RedisKey[] Outcomes = [Buyers, Answered, Counts, Complete, Rejected, WebOrders];

@@ -1,6 +1,8 @@
 -- Answers a batch of orders atomically, one after another, each exactly as if it came alone.
 -- It is the only writer of outcomes, so:
---   * an order id gets exactly one outcome, however often it is delivered (sale:answered);
+--   * an order gets exactly one outcome, however often it is delivered (sale:answered). An order is its
+--     customer's: its identity is (customer id, order id), so another customer's order that reuses the id
+--     is a different order, decided on its own, never a replay of this one (docs/redis-contract.md);
 --   * a customer gets at most one unit (sale:buyers is the durable guard, not grain memory);
 --   * product is only decremented while it is above zero;
 --   * an order is judged by when it arrived (the ms part of its queue:orders entry id, on Redis'
@@ -9,22 +11,29 @@
 --   * an order read during another sale (the sale's generation changed since the read: a reset or a
 --     new start in between) touches nothing and comes back 'stale', so the caller reads it again.
 -- Batching is for speed only: one EVALSHA carries many orders, so Redis parses and dispatches once.
--- Nothing here may raise an error half way through a batch on bad input (Redis keeps a script's earlier
--- writes when a later command fails), so the one command that could, XDEL of a ticket, uses pcall.
--- A key of the wrong type can still fail a batch half way. An order's first write is to its outcome stream,
--- the one key of its writes not already read by then, so an order whose writes fail is left untouched.
--- Stock and counters are written once per batch
--- (a call into Redis costs about as much as an order's own logic), so the orders are answered under
--- pcall and the sums of those answered before a failure are written before the error is raised again:
--- every answered order's writes are whole. Those sums cannot fail themselves: product and sale:counts
+-- Nothing here may raise an error half way through a batch (Redis keeps a script's earlier writes when a later
+-- command fails, and a half-written answer replays wrongly: an order recorded complete whose unit was never taken
+-- is sold again), so:
+--   * bad input cannot: the one command that could fail on it, XDEL of a ticket, uses pcall;
+--   * an operator's mistake cannot: before the first write, every key written is checked for its type and every
+--     command written with is checked against the user's ACL (a denial inside a script is not even reported as
+--     NOPERM). Either refuses the whole batch with a Redis condition (WRONGTYPE, NOPERM), which callers retry
+--     and never count against the orders; it is answered once the key or the permission is mended;
+--   * what is left (OOM, which Redis raises only at a script's first write) fails before anything is written.
+-- Should a write fail all the same, an order's writes put its guard (sale:answered) last. Stock and counters
+-- are written once per batch (a call into Redis costs about as much as an order's own logic), so the orders
+-- are answered under pcall and the sums of those answered before a failure are written before the error is
+-- raised again: every answered order's writes are whole. Those sums cannot fail themselves: product and sale:counts
 -- are checked before anything is written. Tickets wait for one XDEL at the end; one a failed batch
 -- leaves behind goes when the order is delivered again. A batch that fails is retried; orders it had
 -- answered replay their stored outcome.
 --
 -- KEYS: product, sale, sale:buyers, sale:answered, sale:counts, queue:complete, queue:rejected, queue:customers
--- ARGV: per order, seven values: order id, customer id, ticket ('' when none), order entry id,
+-- ARGV: per order, eight values: order id, customer id, ticket ('' when none), order entry id,
 --       invalid reason ('' when valid), sale generation seen when the entry was read ('' = not checked),
---       order id the customer is already known to have bought with in this sale ('' when not known)
+--       order id the customer's grain saw the customer buy with in this sale ('' when not known). The
+--       grain's word is a hint, checked against sale:buyers: a grain can be misled, sale:buyers cannot;
+--       Redis' clock (ms) when the entry was read ('' when unknown).
 -- Returns: per order, two values: outcome (complete|duplicate|sold-out|closed|invalid|stale) and 1 when
 --          this call wrote it, 0 when it had been answered before (or, for stale, not at all).
 
@@ -52,16 +61,45 @@ local function at_or_before(entry, bound)
   return ems < bms or (ems == bms and tonumber(eseq) <= tonumber(bseq))
 end
 
+-- When an order arrived (ms), and whether its id is dated after the read that found it. An entry id is '<ms>-<seq>'
+-- and Redis stamps it from its own clock, unless a producer wrote an explicit id: one dated in the future also
+-- dates every later '*' entry in that millisecond. No entry can have been written after the read that found it, so
+-- an entry dated later than that read is judged as arriving at the read: a producer cannot move any arrival past
+-- it, let alone close the sale for the orders behind its entry. Without an id (a caller outside the stream path)
+-- an order arrives now.
+local function arrival(entry, read_at)
+  local dated = tonumber(string.match(entry, '^(%d+)%-%d+$'))
+  if not dated then
+    return now, false
+  end
+  local read = tonumber(read_at)
+  if read and dated > read then
+    return read, true
+  end
+  return dated, false
+end
+
 -- Why an order that arrived at `arrived` (ms; `entry` is its id) is closed, or nil when it arrived inside the
--- window. Within the millisecond of the start or of a close, the stream's last id at that moment decides.
-local function closed_because(arrived, entry)
+-- window. Within the millisecond of the start or of a close, the stream's last id at that moment decides; so it
+-- does for an entry dated ahead of its read (`ahead`), whose place in the stream is all that is known of it.
+local function closed_because(arrived, entry, ahead)
   if not opens or not closes then
     return 'no sale has started'
-  elseif arrived < opens or (arrived == opens and at_or_before(entry, opened_after)) then
+  end
+  local before_opening = arrived < opens or (arrived == opens and at_or_before(entry, opened_after))
+  if ahead and opened_after then
+    before_opening = at_or_before(entry, opened_after)
+  end
+  local after_close = closed_at and (arrived > closed_at or (arrived == closed_at and not at_or_before(entry, closed_after)))
+  if closed_at and ahead and closed_after then
+    after_close = not at_or_before(entry, closed_after)
+  end
+
+  if before_opening then
     return 'arrived before the sale opened'
   elseif arrived >= closes then
     return 'arrived after the sale window ended'
-  elseif closed_at and (arrived > closed_at or (arrived == closed_at and not at_or_before(entry, closed_after))) then
+  elseif after_close then
     return 'arrived after the sale was closed'
   elseif explicitly_closed and not closed_at then
     -- Closed by a version that did not record when: nothing tells a late order from an early one.
@@ -81,6 +119,42 @@ local function refuse(key, value, what)
   return redis.error_reply('ERR ' .. key .. ' holds "' .. string.sub(value, 1, 40) .. '", not ' .. what)
 end
 
+-- An operator's mistake is refused before any write (see the top): types first, then permissions.
+local written_as = {
+  { product, 'string' }, { sale, 'hash' }, { buyers, 'hash' }, { answered, 'hash' }, { counts, 'hash' },
+  { complete, 'stream' }, { rejected, 'stream' }, { customers, 'stream' },
+}
+for _, key in ipairs(written_as) do
+  local found = redis.call('TYPE', key[1]).ok
+  if found ~= 'none' and found ~= key[2] then
+    return redis.error_reply('WRONGTYPE ' .. key[1] .. ' holds a ' .. found .. ', not a ' .. key[2])
+  end
+end
+
+-- Each write this script may make, as a command the ACL can be asked about. Redis 7 answers that question itself
+-- (redis.acl_check_cmd). Redis 6.2 cannot: there each command is tried in a form it refuses only after the ACL
+-- check and before touching anything (a wrong number of fields, a count that is not a number). Those are all
+-- commands Redis refuses under OOM before a script's first write, so a probe never lets a later write past OOM;
+-- XDEL is not one of them, so 6.2 does not probe it (a denied XDEL, under pcall, only leaves a ticket behind).
+local writes = {
+  { 'XADD', complete, '*', 'order', 'o', 'odd' }, { 'XADD', rejected, '*', 'order', 'o', 'odd' },
+  { 'HSET', buyers, 'c', 'o', 'odd' }, { 'HSET', answered, 'a', 'o', 'odd' },
+  { 'DECRBY', product, 'not-a-number' }, { 'HINCRBY', counts, 'completed', 'not-a-number' },
+  { 'XDEL', customers, '0-1', ask_only = true },
+}
+for _, write in ipairs(writes) do
+  local allowed = true
+  if redis.acl_check_cmd then
+    allowed = redis.acl_check_cmd(unpack(write))
+  elseif not write.ask_only then
+    local reply = redis.pcall(unpack(write))
+    allowed = not (type(reply) == 'table' and reply.err and string.find(reply.err, "can't", 1, true))
+  end
+  if not allowed then
+    return redis.error_reply('NOPERM the user running the completion script may not run ' .. write[1] .. ' on ' .. write[2])
+  end
+end
+
 local stock = redis.call('GET', product)
 if not whole_number(stock) then
   return refuse('product', stock, 'a whole number of units')
@@ -98,34 +172,41 @@ local tickets = {}
 -- Units sold and rejections by reason in this batch, written once at the end.
 local sold, rejections = 0, {}
 
+-- The field of an order in sale:answered: '<bytes of the customer id>:<customer id>:<order id>'. The length
+-- keeps it unambiguous (ids may hold ':'), and it still reads as the order's customer and id.
+local function answer_field(customer, order)
+  return #customer .. ':' .. customer .. ':' .. order
+end
+
 local function reject(order, customer, entry, reason, detail)
   redis.call('XADD', rejected, '*',
     'order', order, 'customer', customer, 'reason', reason, 'detail', detail, 'entry', entry)
-  redis.call('HSET', answered, order, reason)
+  redis.call('HSET', answered, answer_field(customer, order), reason)
   rejections[reason] = (rejections[reason] or 0) + 1
   return reason
 end
 
-local function answer(order, customer, ticket, entry, invalid, bought_before)
+local function answer(order, customer, ticket, entry, invalid, bought_before, read_at)
   if invalid ~= '' then
     return reject(order, customer, entry, 'invalid', invalid)
   end
 
   -- An entry id is '<ms>-<seq>'; anything else (a caller outside the stream path) counts as now.
-  local arrived = tonumber(string.match(entry, '^(%d+)%-%d+$')) or now
-  local closed = closed_because(arrived, entry)
+  local arrived, ahead = arrival(entry, read_at)
+  local closed = closed_because(arrived, entry, ahead)
   if closed then
     return reject(order, customer, entry, 'closed', closed)
   end
 
-  -- The customer's grain already saw this customer buy in this sale: no stock decision is needed.
-  if bought_before ~= '' then
-    return reject(order, customer, entry, 'duplicate', 'customer already bought with order ' .. bought_before)
-  end
-
+  -- Only sale:buyers makes an order a duplicate, so a duplicate always names a customer who bought.
   local bought_with = redis.call('HGET', buyers, customer)
   if bought_with then
     return reject(order, customer, entry, 'duplicate', 'customer already bought with order ' .. bought_with)
+  end
+  if bought_before ~= '' and entry == '' then
+    -- A storefront shortcut for a known buyer (never written to the streams) that Redis does not confirm:
+    -- nothing is written, and the storefront takes the order the ordinary way.
+    return nil
   end
   if left <= 0 then
     return reject(order, customer, entry, 'sold-out', '')
@@ -134,7 +215,7 @@ local function answer(order, customer, ticket, entry, invalid, bought_before)
   left = left - 1
   redis.call('XADD', complete, '*', 'order', order, 'customer', customer, 'ticket', ticket, 'entry', entry)
   redis.call('HSET', buyers, customer, order)
-  redis.call('HSET', answered, order, 'complete')
+  redis.call('HSET', answered, answer_field(customer, order), 'complete')
   sold = sold + 1
   return 'complete'
 end
@@ -166,8 +247,8 @@ end
 
 local results = {}
 local function answer_all()
-  for i = 1, #ARGV, 7 do
-    local order, ticket, seen = ARGV[i], ARGV[i + 2], ARGV[i + 5]
+  for i = 1, #ARGV, 8 do
+    local order, customer, ticket, seen = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 5]
     if seen ~= '' and seen ~= generation then
       results[#results + 1] = 'stale'
       results[#results + 1] = 0
@@ -179,13 +260,14 @@ local function answer_all()
         tickets[#tickets + 1] = ticket
       end
 
-      local previous = redis.call('HGET', answered, order)
+      local previous = redis.call('HGET', answered, answer_field(customer, order))
       if previous then
         results[#results + 1] = previous
         results[#results + 1] = 0
       else
-        results[#results + 1] = answer(order, ARGV[i + 1], ticket, ARGV[i + 3], ARGV[i + 4], ARGV[i + 6])
-        results[#results + 1] = 1
+        local outcome = answer(order, customer, ticket, ARGV[i + 3], ARGV[i + 4], ARGV[i + 6], ARGV[i + 7])
+        results[#results + 1] = outcome or 'stale'
+        results[#results + 1] = outcome and 1 or 0
       end
     end
   end

@@ -1,33 +1,32 @@
--- Takes one storefront order, atomically, so a buyer who posts the same order id twice (a retry, a
--- second tab, another silo) never writes it to the streams twice.
+-- Takes one storefront order, atomically, so a buyer who posts the same order twice (a retry, a second tab,
+-- another silo) never writes it to the streams twice. An order is its customer's: it is identified by
+-- (customer id, order id), as in sale:answered, so another customer's order with the same id, from the
+-- stream or the web, is a different order and never lends this one its answer.
 --
 -- KEYS: sale:web-orders, sale:answered, queue:customers, queue:orders
 -- ARGV: order id, customer id
 -- Returns one of:
---   {'answered', outcome, customer or ''}  the order id already has an outcome (customer as indexed)
---   {'conflict', customer}                 the order id belongs to another customer; nothing written
---   {'pending', ''}                        taken before and not answered yet; nothing written
---   {'written', entry id}                  registered in queue:customers and written to queue:orders
+--   {'answered', outcome}   the order already has an outcome
+--   {'pending', ''}         taken before and not answered yet; nothing written
+--   {'written', entry id}   registered in queue:customers and written to queue:orders
 
 local web, answered, customers, orders = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local order, customer = ARGV[1], ARGV[2]
 
-local owner = redis.call('HGET', web, order)
-if owner and owner ~= customer then
-  return {'conflict', owner}
-end
+-- The same field as complete_orders.lua writes: '<bytes of the customer id>:<customer id>:<order id>'.
+local field = #customer .. ':' .. customer .. ':' .. order
 
-local outcome = redis.call('HGET', answered, order)
+local outcome = redis.call('HGET', answered, field)
 if outcome then
-  return {'answered', outcome, owner or ''}
+  return {'answered', outcome}
 end
 
-if owner then
+if redis.call('HEXISTS', web, field) == 1 then
   return {'pending', ''}
 end
 
 -- The same two entries any producer writes: the customer's ticket, then the order carrying it.
 local ticket = redis.call('XADD', customers, '*', 'id', customer)
 local entry = redis.call('XADD', orders, '*', 'id', order, 'customer', customer, 'ticket', ticket)
-redis.call('HSET', web, order, customer)
+redis.call('HSET', web, field, entry)
 return {'written', entry}

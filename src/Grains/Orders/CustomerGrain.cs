@@ -9,9 +9,10 @@ namespace PopupStore.Grains.Orders;
 /// <summary>
 /// One buyer. Orders pass through it on their way to the completion script, and it enforces one unit per customer
 /// before the Redis path: once its silo's <see cref="PurchaseLedger"/> holds a purchase of this customer in a sale, a
-/// later order of the same sale is let through marked as bought, and the script answers it <c>duplicate</c> without a
-/// stock decision (it still records that answer; <c>sale:buyers</c> stays the durable guard: a grain on another silo,
-/// or after a silo restart, knows less, never more, and can never sell a second unit). The grain waits for the script
+/// later order of the same sale is let through marked as bought, and the script answers it <c>duplicate</c> once
+/// <c>sale:buyers</c> confirms the purchase (it still records that answer; <c>sale:buyers</c> stays the durable guard
+/// and the only source of a duplicate: a grain on another silo, or after a silo restart, knows less, and a misled one
+/// must not refuse a customer who never bought). The grain waits for the script
 /// itself only for an order a storefront request waits on here; any other order is handed back for the caller to
 /// complete in its batch, and the purchase goes to the ledger from there: waiting inside the grain's turn would cost
 /// every order a second turn.

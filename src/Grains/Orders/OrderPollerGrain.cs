@@ -99,7 +99,7 @@ public sealed partial class OrderPollerGrain(
                 }
 
                 found = true;
-                await ProcessAsync(batch.Entries, batch.Generation);
+                await ProcessAsync(batch.Entries, batch.Generation, batch.ReadAt);
                 if (batch.Length < _options.BatchSize)
                 {
                     break;
@@ -172,7 +172,7 @@ public sealed partial class OrderPollerGrain(
 
             LogRereading(Consumer, batch.Length);
             after = batch.Entries[^1].Id.ToString();
-            await ProcessAsync(batch.Entries, batch.Generation);
+            await ProcessAsync(batch.Entries, batch.Generation, batch.ReadAt);
         }
     }
 
@@ -181,7 +181,7 @@ public sealed partial class OrderPollerGrain(
         var start = "0-0";
         do
         {
-            var (claim, generation) = await queue.ClaimIdleAsync(Consumer, _options.ClaimIdleTime, start, _options.BatchSize);
+            var (claim, generation, readAt) = await queue.ClaimIdleAsync(Consumer, _options.ClaimIdleTime, start, _options.BatchSize);
             if (claim.IsNull)
             {
                 return;
@@ -192,7 +192,7 @@ public sealed partial class OrderPollerGrain(
                 _claimed += claim.ClaimedEntries.Length;
                 PopupMetrics.RecordClaims(claim.ClaimedEntries.Length);
                 LogClaimed(Consumer, claim.ClaimedEntries.Length);
-                await ProcessAsync(claim.ClaimedEntries, generation);
+                await ProcessAsync(claim.ClaimedEntries, generation, readAt);
             }
 
             start = claim.NextStartId.ToString();
@@ -202,7 +202,7 @@ public sealed partial class OrderPollerGrain(
         PopupMetrics.SetPending(await queue.PendingCountAsync());
     }
 
-    private async Task ProcessAsync(StreamEntry[] batch, long generation)
+    private async Task ProcessAsync(StreamEntry[] batch, long generation, long readAt)
     {
         PopupMetrics.RecordBatch(batch.Length);
         var answers = new Task<OrderOutcome>?[batch.Length];
@@ -229,7 +229,7 @@ public sealed partial class OrderPollerGrain(
                 continue;
             }
 
-            var request = OrderEntryParser.Parse(entry, generation);
+            var request = OrderEntryParser.Parse(entry, generation, readAt);
             requests[i] = request;
             if (TakesFastPath(request))
             {
@@ -271,8 +271,10 @@ public sealed partial class OrderPollerGrain(
                 Answered(requests[i]!, outcome);
                 done.Add(id);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex)
             {
+                // Every failure, a cancelled call included, stays with its own entry: the answered entries around
+                // it are acknowledged below, whatever happened to this one.
                 _failed++;
                 if (FailureCause.IsOutsideTheEntry(ex))
                 {
@@ -350,7 +352,7 @@ public sealed partial class OrderPollerGrain(
             LogPoisoned(request.EntryId, request.OrderId, attempts);
             return true;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
             LogAttemptFailed(ex, request.EntryId, request.OrderId, attempts);
             return false;

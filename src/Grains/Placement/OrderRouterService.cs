@@ -30,8 +30,9 @@ internal sealed class OrderRouterService(GrainId id, Orleans.Runtime.Silo silo, 
             {
                 answers[i] = new RoutedAnswer(await calls[i]);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex)
             {
+                // One order's failure, a cancelled call included, is that order's answer; the rest of the batch is answered.
                 answers[i] = new RoutedAnswer(default, FailureCause.TypeName(ex), ex.Message, FailureCause.IsOutsideTheEntry(ex));
             }
         }

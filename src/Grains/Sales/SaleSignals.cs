@@ -23,7 +23,7 @@ public sealed class SaleSignals
     public bool ArrivedOutsideWindow(OrderRequest order) =>
         _window is { } window
         && order.Generation == window.Generation
-        && StreamIds.Milliseconds(order.EntryId) is { } arrived
+        && order.ArrivedAt is { } arrived
         && !window.Contains(arrived);
 
     public SaleWindow? Window => _window;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PopupStore.Core.Orders;
+using PopupStore.Core.Redis;
 using PopupStore.Grains.Storefront;
 using StackExchange.Redis;
 
@@ -14,6 +15,8 @@ namespace PopupStore.Grains.Storefront;
 /// buyer is answered even when the poller skipped the customer grain or the grain's silo died.
 /// An order is looked up again after half the time it has waited (at least the interval, at most a
 /// second): a backlog of thousands of queued orders costs a few lookups each, not one per interval.
+/// Orders are watched by their identity, customer and order id (<see cref="RedisKeys.AnswerField"/>): another
+/// customer's order with the same id is another order, and its answer is never this one's.
 /// </summary>
 public sealed partial class AnswerWatcher(
     WebOrderStore store,
@@ -29,10 +32,10 @@ public sealed partial class AnswerWatcher(
     public int Watching => _watches.Count;
 
     /// <summary>The order's outcome once it is in sale:answered, or null when the timeout comes first.</summary>
-    public async Task<OrderResult?> WaitAsync(string orderId, TimeSpan timeout)
+    public async Task<OrderResult?> WaitAsync(string customerId, string orderId, TimeSpan timeout)
     {
         var until = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
-        var watch = _watches.AddOrUpdate(orderId, static (_, until) => new Watch(until), static (_, w, until) => w.Extend(until), until);
+        var watch = _watches.AddOrUpdate(RedisKeys.AnswerField(customerId, orderId), static (_, until) => new Watch(until), static (_, w, until) => w.Extend(until), until);
         try
         {
             return await watch.Answer.Task.WaitAsync(timeout);
@@ -48,9 +51,9 @@ public sealed partial class AnswerWatcher(
     /// has it now, and it is not looked up. Left to the lookup, every order a grain answers kept its watch, and the
     /// timer of its wait, alive for the next interval and cost a field of the next HMGET.
     /// </summary>
-    public void Settle(string orderId, OrderResult result)
+    public void Settle(string customerId, string orderId, OrderResult result)
     {
-        if (_watches.TryRemove(orderId, out var watch))
+        if (_watches.TryRemove(RedisKeys.AnswerField(customerId, orderId), out var watch))
         {
             watch.Answer.TrySetResult(result);
         }

@@ -23,22 +23,18 @@ public sealed class WebOrderDesk(WebOrderStore store, IOrderCompletion completio
         // Registered before the entry exists: the poller may hand it to this grain as soon as it does.
         var handed = waiters.For(order.OrderId);
         var taken = await store.SubmitAsync(order.OrderId, customerId);
-        switch (taken.Status)
+        if (taken.Status == WebOrderStatus.Answered)
         {
-            case WebOrderStatus.Answered:
-                waiters.Forget(order.OrderId);
-                return WebOrderAnswer.Decided(taken.Result!.Value);
-            case WebOrderStatus.Conflict:
-                waiters.Forget(order.OrderId);
-                return new WebOrderAnswer(WebOrderState.Conflict, Owner: taken.Customer);
+            waiters.Forget(order.OrderId);
+            return WebOrderAnswer.Decided(taken.Result!.Value);
         }
 
-        var found = watcher.WaitAsync(order.OrderId, order.Wait);
+        var found = watcher.WaitAsync(customerId, order.OrderId, order.Wait);
         var first = await Task.WhenAny(handed, found);
         if (first == handed)
         {
             var handedResult = await handed;
-            watcher.Settle(order.OrderId, handedResult);
+            watcher.Settle(customerId, order.OrderId, handedResult);
             return WebOrderAnswer.Decided(handedResult);
         }
 
@@ -59,7 +55,7 @@ public sealed class WebOrderDesk(WebOrderStore store, IOrderCompletion completio
     /// </summary>
     private async Task<WebOrderAnswer?> AnswerKnownBuyerAsync(string customerId, string orderId, long generation, string boughtWith)
     {
-        var seen = await store.LookupAsync(orderId);
+        var seen = await store.LookupAsync(customerId, orderId);
         if (seen.Known)
         {
             return null;
@@ -68,10 +64,11 @@ public sealed class WebOrderDesk(WebOrderStore store, IOrderCompletion completio
         try
         {
             // No entry id: the script judges it as arriving now. The generation makes it refuse the
-            // shortcut if the sale changed since the grain saw the purchase.
+            // shortcut if the sale changed since the grain saw the purchase, and so does a purchase that
+            // sale:buyers does not confirm.
             var outcome = await completion.CompleteAsync(new OrderRequest(
                 orderId, customerId, Ticket: string.Empty, EntryId: string.Empty, Generation: generation, BoughtBefore: boughtWith));
-            await store.IndexAsync(orderId, customerId);
+            await store.IndexAsync(customerId, orderId);
             return WebOrderAnswer.Decided(outcome.Result);
         }
         catch (SaleChangedException)

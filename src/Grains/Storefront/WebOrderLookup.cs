@@ -2,8 +2,8 @@ using PopupStore.Core.Orders;
 
 namespace PopupStore.Grains.Storefront;
 
-/// <summary>What Redis knows about an order id: its customer if the storefront took it, its outcome if answered.</summary>
-public sealed record WebOrderLookup(string? Customer, OrderResult? Result)
+/// <summary>What Redis knows about a customer's order: whether the storefront took it, its outcome if answered.</summary>
+public sealed record WebOrderLookup(bool Taken, OrderResult? Result)
 {
-    public bool Known => Customer is not null || Result is not null;
+    public bool Known => Taken || Result is not null;
 }

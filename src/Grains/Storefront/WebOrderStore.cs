@@ -6,8 +6,9 @@ using StackExchange.Redis;
 namespace PopupStore.Grains.Storefront;
 
 /// <summary>
-/// The storefront's side of Redis: takes an order once per order id (<c>sale:web-orders</c>) and finds
-/// answers by order id (<c>sale:answered</c>). Outcomes are still written only by the completion script.
+/// The storefront's side of Redis: takes an order once (<c>sale:web-orders</c>) and finds answers
+/// (<c>sale:answered</c>), both by the order's identity, its customer and its order id
+/// (<see cref="RedisKeys.AnswerField"/>). Outcomes are still written only by the completion script.
 /// </summary>
 public sealed class WebOrderStore(IConnectionMultiplexer redis)
 {
@@ -22,35 +23,35 @@ public sealed class WebOrderStore(IConnectionMultiplexer redis)
         {
             "written" => new WebOrderSubmission(WebOrderStatus.Written, EntryId: (string)result[1]!),
             "pending" => new WebOrderSubmission(WebOrderStatus.Pending),
-            "answered" => new WebOrderSubmission(
-                WebOrderStatus.Answered, OrderResults.FromWire((string)result[1]!), NullIfEmpty((string?)result[2])),
-            "conflict" => new WebOrderSubmission(WebOrderStatus.Conflict, Customer: (string)result[1]!),
+            "answered" => new WebOrderSubmission(WebOrderStatus.Answered, OrderResults.FromWire((string)result[1]!)),
             var other => throw new InvalidOperationException($"submit_web_order.lua returned '{other}'."),
         };
     }
 
-    public async Task<WebOrderLookup> LookupAsync(string orderId)
+    /// <summary>What Redis knows of this customer's order: whether the storefront took it, and its outcome.</summary>
+    public async Task<WebOrderLookup> LookupAsync(string customerId, string orderId)
     {
+        var field = RedisKeys.AnswerField(customerId, orderId);
         var db = Database;
         var batch = db.CreateBatch();
-        var customer = batch.HashGetAsync(RedisKeys.WebOrders, orderId);
-        var answer = batch.HashGetAsync(RedisKeys.Answered, orderId);
+        var taken = batch.HashExistsAsync(RedisKeys.WebOrders, field);
+        var answer = batch.HashGetAsync(RedisKeys.Answered, field);
         batch.Execute();
-        await Task.WhenAll(customer, answer);
-        return new WebOrderLookup((string?)customer.Result, answer.Result.IsNull ? null : OrderResults.FromWire((string)answer.Result!));
+        await Task.WhenAll(taken, answer);
+        return new WebOrderLookup(taken.Result, answer.Result.IsNull ? null : OrderResults.FromWire((string)answer.Result!));
     }
 
-    /// <summary>Records the customer of an order answered without being written to the streams (a known buyer's duplicate).</summary>
-    public Task IndexAsync(string orderId, string customerId) =>
-        Database.HashSetAsync(RedisKeys.WebOrders, orderId, customerId, When.NotExists);
+    /// <summary>Records an order answered without being written to the streams (a known buyer's duplicate).</summary>
+    public Task IndexAsync(string customerId, string orderId) =>
+        Database.HashSetAsync(RedisKeys.WebOrders, RedisKeys.AnswerField(customerId, orderId), string.Empty, When.NotExists);
 
-    /// <summary>Outcomes of many order ids in one round trip; null where not answered yet.</summary>
-    public async Task<OrderResult?[]> AnswersAsync(IReadOnlyList<string> orderIds)
+    /// <summary>Outcomes of many orders (fields of <see cref="RedisKeys.AnswerField"/>) in one round trip; null where not answered yet.</summary>
+    public async Task<OrderResult?[]> AnswersAsync(IReadOnlyList<string> answerFields)
     {
-        var fields = new RedisValue[orderIds.Count];
+        var fields = new RedisValue[answerFields.Count];
         for (var i = 0; i < fields.Length; i++)
         {
-            fields[i] = orderIds[i];
+            fields[i] = answerFields[i];
         }
 
         var values = await Database.HashGetAsync(RedisKeys.Answered, fields);
@@ -62,6 +63,4 @@ public sealed class WebOrderStore(IConnectionMultiplexer redis)
 
         return results;
     }
-
-    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

@@ -13,11 +13,7 @@ public enum WebOrderStatus
 
     /// <summary>Already answered; <see cref="WebOrderSubmission.Result"/> holds the outcome.</summary>
     Answered,
-
-    /// <summary>The order id belongs to another customer; nothing written.</summary>
-    Conflict,
 }
 
-/// <param name="Customer">For <see cref="WebOrderStatus.Conflict"/> the owner of the order id; for <see cref="WebOrderStatus.Answered"/> the indexed customer, if any.</param>
 /// <param name="EntryId">For <see cref="WebOrderStatus.Written"/>: the order's entry id in queue:orders (its arrival).</param>
-public sealed record WebOrderSubmission(WebOrderStatus Status, OrderResult? Result = null, string? Customer = null, string? EntryId = null);
+public sealed record WebOrderSubmission(WebOrderStatus Status, OrderResult? Result = null, string? EntryId = null);

@@ -85,7 +85,7 @@ public sealed class BuyerCrowd(IConnectionMultiplexer redis, LoadSettings settin
                 }
 
                 if (step.Key.OnlyIfUnanswered && written.Count > 0
-                    && (await db.HashGetAsync(RedisKeys.Answered, written.ToArray())).Any(answer => answer.HasValue))
+                    && (await db.HashGetAsync(RedisKeys.Answered, [.. written.Select(order => (RedisValue)RedisKeys.AnswerField(customer, (string)order!))])).Any(answer => answer.HasValue))
                 {
                     return;
                 }

@@ -106,7 +106,7 @@ public sealed class StorefrontClient : IDisposable
                         await Task.Delay(RetryAfter(response) * attempt, cancellation);
                         continue;
                     default:
-                        // 400, 409: nothing was written.
+                        // 400: nothing was written.
                         Interlocked.Increment(ref _failed);
                         return false;
                 }

@@ -38,21 +38,19 @@ public sealed partial class OrderTaker(
                 return answer;
             }
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
+            // A grain call cancelled (its silo shutting down) is a grain that cannot be reached like any other.
             LogGrainFailed(ex, orderId, customerId);
             var taken = await store.SubmitAsync(orderId, customerId);
-            switch (taken.Status)
+            if (taken.Status == WebOrderStatus.Answered)
             {
-                case WebOrderStatus.Answered:
-                    return WebOrderAnswer.Decided(taken.Result!.Value);
-                case WebOrderStatus.Conflict:
-                    return new WebOrderAnswer(WebOrderState.Conflict, Owner: taken.Customer);
+                return WebOrderAnswer.Decided(taken.Result!.Value);
             }
         }
 
         var rest = deadline - DateTime.UtcNow;
-        if (rest > TimeSpan.Zero && await watcher.WaitAsync(orderId, rest) is { } late)
+        if (rest > TimeSpan.Zero && await watcher.WaitAsync(customerId, orderId, rest) is { } late)
         {
             return WebOrderAnswer.Decided(late);
         }

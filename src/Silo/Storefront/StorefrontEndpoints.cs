@@ -35,11 +35,10 @@ public static class StorefrontEndpoints
             .Produces<OrderAnswer>(StatusCodes.Status200OK)
             .Produces<OrderAnswer>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         api.MapGet("/orders/{order}", GetOrderAsync)
-            .WithSummary("An order's answer: 200 once decided, 202 while it waits")
+            .WithSummary("An order's answer for its buyer (?customer= with the order id): 200 once decided, 202 while it waits")
             .Produces<OrderAnswer>(StatusCodes.Status200OK)
             .Produces<OrderAnswer>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -81,20 +80,26 @@ public static class StorefrontEndpoints
             StorefrontMetrics.Answered(answer, latency);
             return Respond(http, answer, orderId, customerId, latency);
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex) when (ex is RedisException or TimeoutException or OperationCanceledException)
         {
-            // Redis unreachable: whether the order was written is unknown, and sending the same order id
-            // again is safe either way.
+            // Redis unreachable, or a call cancelled under the request (a silo shutting down): whether the order was
+            // written is unknown, and sending the same order id again is safe either way. Never a 500, which the
+            // page would show as a refusal of an order that may well have been taken.
             StorefrontMetrics.Counted(StorefrontMetrics.Unavailable);
             http.Response.Headers.RetryAfter = "1";
             return Results.Problem(
-                detail: "The store cannot reach its database right now. Send the same order id again; it is never taken twice.",
+                detail: "The store could not finish taking your order. Send the same order id again; it is never taken twice.",
                 statusCode: StatusCodes.Status503ServiceUnavailable,
                 title: "Try again");
         }
     }
 
-    private static async Task<IResult> GetOrderAsync(string order, HttpContext http, WebOrderStore store)
+    /// <summary>
+    /// An order's outcome, for its buyer only: an order is its customer's, so it is looked up by the customer id
+    /// with the order id (<c>?customer=</c>), which only its buyer knows together. An order id alone, which can be
+    /// guessed, finds nothing; another customer's order with the same id is another order (404 when unknown).
+    /// </summary>
+    private static async Task<IResult> GetOrderAsync(string order, string? customer, HttpContext http, WebOrderStore store)
     {
         var started = Stopwatch.GetTimestamp();
         if (OrderBody.IdProblem(order, "order") is { } problem)
@@ -102,36 +107,40 @@ public static class StorefrontEndpoints
             return BadRequest(problem);
         }
 
-        var seen = await store.LookupAsync(order);
+        if (customer is null)
+        {
+            return BadRequest("The customer id is required: GET /api/orders/{order}?customer={customer}.");
+        }
+
+        if (OrderBody.IdProblem(customer, "customer") is { } customerProblem)
+        {
+            return BadRequest(customerProblem);
+        }
+
+        var seen = await store.LookupAsync(customer, order);
         if (seen.Result is { } result)
         {
-            return Respond(http, WebOrderAnswer.Decided(result), order, seen.Customer, Stopwatch.GetElapsedTime(started));
+            return Respond(http, WebOrderAnswer.Decided(result), order, customer, Stopwatch.GetElapsedTime(started));
         }
 
-        return seen.Customer is not null
-            ? Respond(http, WebOrderAnswer.Pending, order, seen.Customer, Stopwatch.GetElapsedTime(started))
-            : Results.Problem(detail: $"No order '{order}' is known.", statusCode: StatusCodes.Status404NotFound, title: "Unknown order");
+        return seen.Taken
+            ? Respond(http, WebOrderAnswer.Pending, order, customer, Stopwatch.GetElapsedTime(started))
+            : Results.Problem(detail: $"No order '{order}' of this customer is known.", statusCode: StatusCodes.Status404NotFound, title: "Unknown order");
     }
 
-    private static IResult Respond(HttpContext http, WebOrderAnswer answer, string orderId, string? customerId, TimeSpan elapsed)
+    private static IResult Respond(HttpContext http, WebOrderAnswer answer, string orderId, string customerId, TimeSpan elapsed)
     {
         var latency = (long)elapsed.TotalMilliseconds;
-        switch (answer.State)
+        if (answer.State == WebOrderState.Decided)
         {
-            case WebOrderState.Decided:
-                var result = answer.Result!.Value;
-                return Results.Json(new OrderAnswer(orderId, customerId, result.ToWire(), OrderAnswers.Detail(result), latency));
-            case WebOrderState.Pending:
-                http.Response.Headers.Location = "/api/orders/" + Uri.EscapeDataString(orderId);
-                return Results.Json(
-                    new OrderAnswer(orderId, customerId, OrderAnswers.Pending, OrderAnswers.PendingDetail, latency),
-                    statusCode: StatusCodes.Status202Accepted);
-            default:
-                return Results.Problem(
-                    detail: $"The order id '{orderId}' is already used by another customer; choose a new order id.",
-                    statusCode: StatusCodes.Status409Conflict,
-                    title: "Order id taken");
+            var result = answer.Result!.Value;
+            return Results.Json(new OrderAnswer(orderId, customerId, result.ToWire(), OrderAnswers.Detail(result), latency));
         }
+
+        http.Response.Headers.Location = OrderAnswers.Location(customerId, orderId);
+        return Results.Json(
+            new OrderAnswer(orderId, customerId, OrderAnswers.Pending, OrderAnswers.PendingDetail, latency),
+            statusCode: StatusCodes.Status202Accepted);
     }
 
     private static IResult BadRequest(string detail) =>

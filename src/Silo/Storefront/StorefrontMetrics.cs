@@ -8,13 +8,12 @@ namespace PopupStore.Silo.Storefront;
 /// <summary>
 /// The buyers' side of a sale, on the product's meter: what the storefront answered to each order request, and how
 /// long the request took inside the silo. The pollers' instruments count orders once they are decided; these also
-/// show the buyers told to wait (202), refused by a limit (429) or turned away (400, 409, 503), none of which reaches
+/// show the buyers told to wait (202), refused by a limit (429) or turned away (400, 503), none of which reaches
 /// an outcome stream.
 /// </summary>
 public static class StorefrontMetrics
 {
     public const string Pending = "pending";
-    public const string Conflict = "conflict";
     public const string Limited = "limited";
     public const string BadRequest = "bad-request";
     public const string Unavailable = "unavailable";
@@ -23,26 +22,21 @@ public static class StorefrontMetrics
 
     private static readonly Counter<long> Answers = Meter.CreateCounter<long>(
         "popupstore.storefront.orders", "{request}",
-        "Order requests (POST /api/orders) the storefront answered, by answer: the order's outcome, or pending, conflict, limited, bad-request, unavailable");
+        "Order requests (POST /api/orders) the storefront answered, by answer: the order's outcome, or pending, limited, bad-request, unavailable");
 
     private static readonly Histogram<double> Latency = Meter.CreateHistogram(
         "popupstore.storefront.latency", "ms",
-        "From an order request's arrival at the silo to its answer (an outcome, pending or conflict)",
+        "From an order request's arrival at the silo to its answer (an outcome or pending)",
         tags: null,
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] });
 
     /// <summary>An answer the order path gave, with the time it took.</summary>
     public static void Answered(WebOrderAnswer answer, TimeSpan elapsed)
     {
-        Counted(answer.State switch
-        {
-            WebOrderState.Decided => answer.Result!.Value.ToWire(),
-            WebOrderState.Pending => Pending,
-            _ => Conflict,
-        });
+        Counted(answer.State == WebOrderState.Decided ? answer.Result!.Value.ToWire() : Pending);
         Latency.Record(elapsed.TotalMilliseconds);
     }
 
-    /// <summary>A request answered without an outcome, a wait or a conflict: a limit, bad input, Redis unreachable.</summary>
+    /// <summary>A request answered without an outcome or a wait: a limit, bad input, Redis unreachable.</summary>
     public static void Counted(string answer) => Answers.Add(1, new KeyValuePair<string, object?>("answer", answer));
 }

@@ -118,8 +118,15 @@ public static class RawOrders
         return (entryId, order.Ticket == TicketKind.Real ? ticket : null);
     }
 
-    /// <summary>What the contract says the order is answered under: its id when usable, else its entry id.</summary>
-    public static string ExpectedKey(RawOrder order, string entryId) => UsableId(FirstId(order)) ?? entryId;
+    /// <summary>
+    /// What the contract says the order is answered under in sale:answered: its customer (empty when not usable) with
+    /// its id when usable, else its entry id.
+    /// </summary>
+    public static string ExpectedKey(RawOrder order, string entryId) =>
+        RedisKeys.AnswerField(UsableId(order.Customer) ?? string.Empty, ExpectedOrderId(order, entryId));
+
+    /// <summary>The order id its outcome entry carries: its id when usable, else its entry id.</summary>
+    public static string ExpectedOrderId(RawOrder order, string entryId) => UsableId(FirstId(order)) ?? entryId;
 
     /// <summary>The first <c>id</c> field counts; a repeated one is ignored, but alone it is the id.</summary>
     public static byte[]? FirstId(RawOrder order) => order.Id ?? order.SecondId;

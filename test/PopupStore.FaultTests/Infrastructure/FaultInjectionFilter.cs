@@ -17,6 +17,8 @@ namespace PopupStore.FaultTests.Infrastructure;
 /// <item><c>hold-*</c>: the first call for each order waits until the test releases it (<see cref="Release"/>), at
 /// most <see cref="HoldLimit"/>, which is under the response timeout: its caller still takes the answer and goes on
 /// with the order as it read it, so the test can change the sale under an order in flight.</item>
+/// <item><c>cancel-*</c>: the first call for each order is cancelled (OperationCanceledException), as a call cut off
+/// by a shutdown or a caller's cancellation is; later calls go through.</item>
 /// </list>
 /// </summary>
 public sealed class FaultInjectionFilter : IIncomingGrainCallFilter
@@ -25,6 +27,7 @@ public sealed class FaultInjectionFilter : IIncomingGrainCallFilter
     public const string StallPrefix = "stall-";
     public const string LatePrefix = "late-";
     public const string HoldPrefix = "hold-";
+    public const string CancelPrefix = "cancel-";
 
     public static readonly TimeSpan Stall = InProcessCluster.ResponseTimeout + TimeSpan.FromSeconds(1.5);
 
@@ -51,6 +54,11 @@ public sealed class FaultInjectionFilter : IIncomingGrainCallFilter
             if (order.CustomerId.StartsWith(PoisonPrefix, StringComparison.Ordinal))
             {
                 throw new InvalidOperationException($"injected failure for customer {order.CustomerId}");
+            }
+
+            if (order.CustomerId.StartsWith(CancelPrefix, StringComparison.Ordinal) && call == 1)
+            {
+                throw new OperationCanceledException($"injected cancellation for customer {order.CustomerId}");
             }
 
             if (order.CustomerId.StartsWith(StallPrefix, StringComparison.Ordinal) && call == 1)

@@ -63,7 +63,7 @@ public sealed class StorefrontSiloKillTests(ITestOutputHelper output)
             foreach (var (customer, order, answer) in byOrder)
             {
                 Assert.Equal(HttpStatusCode.OK, answer.Final.Status);
-                Assert.Equal(answer.Final.Outcome, (string?)await db.HashGetAsync(RedisKeys.Answered, order));
+                Assert.Equal(answer.Final.Outcome, (string?)await db.HashGetAsync(RedisKeys.Answered, RedisKeys.AnswerField(customer, order)));
                 Assert.Equal(customer.StartsWith("early-", StringComparison.Ordinal) ? "duplicate" : "complete", answer.Final.Outcome);
             }
 

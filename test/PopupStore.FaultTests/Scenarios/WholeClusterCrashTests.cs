@@ -46,7 +46,7 @@ public sealed class WholeClusterCrashTests(ITestOutputHelper output)
         var probe = new OrderFeed(cluster.Connection, "after-crash");
         await probe.WriteAsync(1, chunk: 1, every: TimeSpan.Zero);
         var probeOrder = OrderFeed.OrderId("after-crash", 0);
-        while (!await db.HashExistsAsync(RedisKeys.Answered, probeOrder) && clock.Elapsed < AnswerLimit + TimeSpan.FromSeconds(60))
+        while (!await db.HashExistsAsync(RedisKeys.Answered, RedisKeys.AnswerField("after-crash-c0", probeOrder)) && clock.Elapsed < AnswerLimit + TimeSpan.FromSeconds(60))
         {
             await Task.Delay(50);
         }

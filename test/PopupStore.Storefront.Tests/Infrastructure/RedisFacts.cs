@@ -26,15 +26,16 @@ public static class RedisFacts
         throw new InvalidOperationException("XINFO STREAM has no entries-added: these tests need Redis 7.");
     }
 
-    public static async Task<string?> AnsweredAsync(this IDatabase db, string orderId) =>
-        (string?)await db.HashGetAsync(RedisKeys.Answered, orderId);
+    /// <summary>The outcome of a customer's order in sale:answered, where orders are kept by customer and order id.</summary>
+    public static async Task<string?> AnsweredAsync(this IDatabase db, string customerId, string orderId) =>
+        (string?)await db.HashGetAsync(RedisKeys.Answered, RedisKeys.AnswerField(customerId, orderId));
 
-    public static async Task<string> WaitAnsweredAsync(this IDatabase db, string orderId, TimeSpan timeout)
+    public static async Task<string> WaitAnsweredAsync(this IDatabase db, string customerId, string orderId, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
-            if (await db.AnsweredAsync(orderId) is { } outcome)
+            if (await db.AnsweredAsync(customerId, orderId) is { } outcome)
             {
                 return outcome;
             }

@@ -1,4 +1,5 @@
-using PopupStore.Core.Redis;
+using PopupStore.Core.Orders;
+using PopupStore.Core.Outcomes;
 using StackExchange.Redis;
 
 namespace PopupStore.Tests.Infrastructure;
@@ -6,25 +7,30 @@ namespace PopupStore.Tests.Infrastructure;
 public static class Outcomes
 {
     /// <summary>
-    /// Waits until every order id has an outcome in sale:answered; returns id -> outcome. Throws a
-    /// <see cref="TimeoutException"/> naming the orders still unanswered when the time is up.
+    /// Waits until every order id has an outcome in the outcome streams; returns id -> its first outcome. Throws a
+    /// <see cref="TimeoutException"/> naming the orders still unanswered when the time is up. (sale:answered is
+    /// keyed by customer and order id; these tests know their orders by id.)
     /// </summary>
     public static async Task<Dictionary<string, string>> WaitForAsync(IConnectionMultiplexer redis, IReadOnlyList<string> orderIds, TimeSpan timeout)
     {
-        var db = redis.GetDatabase();
+        var reader = new OutcomeReader(redis);
         var deadline = DateTime.UtcNow + timeout;
-        var keys = orderIds.Select(id => (RedisValue)id).ToArray();
         while (true)
         {
-            var values = await db.HashGetAsync(RedisKeys.Answered, keys);
-            if (values.All(v => v.HasValue))
+            var found = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var answer in await reader.ReadAllAsync())
             {
-                return orderIds.Zip(values).ToDictionary(pair => pair.First, pair => (string)pair.Second!);
+                found.TryAdd(answer.OrderId, answer.Result.ToWire());
+            }
+
+            var missing = orderIds.Where(id => !found.ContainsKey(id)).ToList();
+            if (missing.Count == 0)
+            {
+                return orderIds.Distinct(StringComparer.Ordinal).ToDictionary(id => id, id => found[id], StringComparer.Ordinal);
             }
 
             if (DateTime.UtcNow >= deadline)
             {
-                var missing = orderIds.Zip(values).Where(pair => !pair.Second.HasValue).Select(pair => pair.First).ToList();
                 throw new TimeoutException(
                     $"{missing.Count} of {orderIds.Count} orders had no outcome after {timeout}: {string.Join(", ", missing.Take(10))}{(missing.Count > 10 ? ", ..." : string.Empty)}");
             }

@@ -18,6 +18,7 @@ public sealed class InvariantCheckerTests(RedisFixture redis) : IClassFixture<Re
     private const string Stock = InvariantChecker.StockNeverBelowZero;
     private const string Units = InvariantChecker.UnitsMatchCompleted;
     private const string Customers = InvariantChecker.OneUnitPerCustomer;
+    private const string Duplicates = InvariantChecker.DuplicatesNameBuyers;
     private const string Outcomes = InvariantChecker.ExactlyOneOutcome;
     private const string Bookkeeping = InvariantChecker.BookkeepingAgrees;
     private const string Drained = InvariantChecker.Drained;
@@ -70,17 +71,18 @@ public sealed class InvariantCheckerTests(RedisFixture redis) : IClassFixture<Re
         var report = await CheckAsync(written);
 
         Assert.True(report.AllPassed, report.ToString());
-        Assert.Equal([Stock, Units, Customers, Outcomes, Bookkeeping, Drained], report.Results.Select(r => r.Name));
+        Assert.Equal([Stock, Units, Customers, Duplicates, Outcomes, Bookkeeping, Drained], report.Results.Select(r => r.Name));
         Assert.Equal("product = 0; lowest from queue:complete = units 3 - 3 sales = 0", report.Results[0].Detail);
         Assert.Equal("units 3 - product 0 = 3; queue:complete 3; sale:buyers 3", report.Results[1].Detail);
         Assert.Equal(
             "3 distinct buyers; 0 customers completed more than once; sale:buyers: 0 buyers missing or naming another order, 0 customers without a sale",
             report.Results[2].Detail);
-        Assert.Equal("6 outcomes; 0 orders answered more than once; 6 written, 0 without an outcome", report.Results[3].Detail);
-        Assert.Equal("sale:answered 6: 0 orders missing or with another outcome, 0 without an outcome entry; sale:counts agree", report.Results[4].Detail);
-        Assert.Equal("XLEN queue:orders = 0; pending in group popup = 0", report.Results[5].Detail);
+        Assert.Equal("1 duplicates; 0 of customers not in sale:buyers", report.Results[3].Detail);
+        Assert.Equal("6 outcomes; 0 orders answered more than once; 6 written, 0 without an outcome", report.Results[4].Detail);
+        Assert.Equal("sale:answered 6: 0 orders missing or with another outcome, 0 without an outcome entry; sale:counts agree", report.Results[5].Detail);
+        Assert.Equal("XLEN queue:orders = 0; pending in group popup = 0", report.Results[6].Detail);
         Assert.StartsWith("ok   stock never below zero: product = 0;", report.ToString(), StringComparison.Ordinal);
-        Assert.Equal(6, report.ToString().Split(Environment.NewLine).Count(l => l.StartsWith("ok   ", StringComparison.Ordinal)));
+        Assert.Equal(7, report.ToString().Split(Environment.NewLine).Count(l => l.StartsWith("ok   ", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -110,6 +112,26 @@ public sealed class InvariantCheckerTests(RedisFixture redis) : IClassFixture<Re
         var stock = report.Failures.First();
         Assert.StartsWith("product = 0; lowest from queue:complete = units 3 - 4 sales = -1 (below zero from entry ", stock.Detail, StringComparison.Ordinal);
         Assert.EndsWith(", order o7)", stock.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_duplicate_of_a_customer_who_never_bought_fails()
+    {
+        // What a reused order id did before orders were keyed by customer: the grain's ledger took another
+        // customer's replayed purchase for c9's, and c9's own order was answered duplicate.
+        await HonestSaleAsync();
+        await Db.StreamAddAsync(RedisKeys.Rejected,
+        [
+            new("order", "o9"), new("customer", "c9"), new("reason", "duplicate"),
+            new("detail", "customer already bought with order o1"), new("entry", Arrivals.Now(9)),
+        ]);
+        await Db.HashSetAsync(RedisKeys.Answered, RedisKeys.AnswerField("c9", "o9"), "duplicate");
+        await Db.HashIncrementAsync(RedisKeys.Counts, "rejected:duplicate");
+
+        var report = await CheckAsync();
+
+        AssertFailsExactly(report, Duplicates);
+        Assert.Equal("2 duplicates; 1 of customers not in sale:buyers", report.Failures.Single().Detail);
     }
 
     [Fact]
@@ -169,7 +191,7 @@ public sealed class InvariantCheckerTests(RedisFixture redis) : IClassFixture<Re
         // c1 gets a second unit: the stock and the guard are kept consistent so only the rule itself breaks.
         await Db.HashSetAsync(RedisKeys.Sale, "units", 4);
         await Db.StreamAddAsync(RedisKeys.Complete, [new("order", "o6b"), new("customer", "c1"), new("entry", "1-8")]);
-        await Db.HashSetAsync(RedisKeys.Answered, "o6b", "complete");
+        await Db.HashSetAsync(RedisKeys.Answered, RedisKeys.AnswerField("c1", "o6b"), "complete");
         await Db.HashIncrementAsync(RedisKeys.Counts, "completed");
 
         var report = await CheckAsync();
@@ -270,7 +292,7 @@ public sealed class InvariantCheckerTests(RedisFixture redis) : IClassFixture<Re
     public async Task A_guard_entry_that_disagrees_with_the_stored_outcome_fails()
     {
         await HonestSaleAsync();
-        await Db.HashSetAsync(RedisKeys.Answered, "o4", "complete");
+        await Db.HashSetAsync(RedisKeys.Answered, RedisKeys.AnswerField("c4", "o4"), "complete");
 
         AssertFailsExactly(await CheckAsync(), Bookkeeping);
     }
@@ -280,7 +302,7 @@ public sealed class InvariantCheckerTests(RedisFixture redis) : IClassFixture<Re
     {
         // The order would be replayed as answered, yet nobody can read its answer.
         await HonestSaleAsync();
-        await Db.HashSetAsync(RedisKeys.Answered, "o-ghost", "sold-out");
+        await Db.HashSetAsync(RedisKeys.Answered, RedisKeys.AnswerField("c-ghost", "o-ghost"), "sold-out");
 
         var report = await CheckAsync();
 
@@ -292,7 +314,7 @@ public sealed class InvariantCheckerTests(RedisFixture redis) : IClassFixture<Re
     public async Task An_outcome_missing_from_the_guard_fails()
     {
         await HonestSaleAsync();
-        await Db.HashDeleteAsync(RedisKeys.Answered, "o5");
+        await Db.HashDeleteAsync(RedisKeys.Answered, RedisKeys.AnswerField("c5", "o5"));
 
         AssertFailsExactly(await CheckAsync(), Bookkeeping);
     }

@@ -53,6 +53,8 @@ public sealed class FailureCauseTests
         Assert.True(FailureCause.IsOutsideTheEntry(new TimeoutException()));
         Assert.True(FailureCause.IsOutsideTheEntry(new SaleChangedException()));
         Assert.True(FailureCause.IsOutsideTheEntry(new SiloUnavailableException()));
+        Assert.True(FailureCause.IsOutsideTheEntry(new OperationCanceledException()));
+        Assert.True(FailureCause.IsOutsideTheEntry(new TaskCanceledException()));
         Assert.False(FailureCause.IsOutsideTheEntry(new InvalidOperationException("a bug one entry triggers")));
         Assert.False(FailureCause.IsOutsideTheEntry(new FormatException()));
     }

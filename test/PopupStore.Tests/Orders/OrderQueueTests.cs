@@ -70,7 +70,7 @@ public sealed class OrderQueueTests(RedisFixture redis) : IClassFixture<RedisFix
         var consumer = Assert.Single(await queue.ConsumersAsync());
         Assert.Equal("dead-silo/0", (string?)consumer.Name);
         Assert.Equal(1, consumer.PendingMessageCount);
-        var (claim, _) = await queue.ClaimIdleAsync("live-silo/0", TimeSpan.Zero, "0-0", 10);
+        var (claim, _, _) = await queue.ClaimIdleAsync("live-silo/0", TimeSpan.Zero, "0-0", 10);
         Assert.Equal(held.Id, Assert.Single(claim.ClaimedEntries).Id);
 
         // Once its entries were claimed it holds none, and goes.

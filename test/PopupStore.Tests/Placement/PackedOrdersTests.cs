@@ -12,9 +12,9 @@ public sealed class PackedOrdersTests
     [
         new("o1", "c1", "1700000000000-0", "1700000000001-3", Generation: 7),
         new("o2", "c2", string.Empty, "1700000000002-0", InvalidReason: "customer is missing", Generation: 7),
-        new("o3", "c3", "1700000000003-1", "1700000000003-2", Generation: 7, BoughtBefore: "o0"),
+        new("o3", "c3", "1700000000003-1", "1700000000003-2", Generation: 7, BoughtBefore: "o0", ReadAt: 1700000000004),
         new("ordre-é-ü-😀", "kunde-ß", "t", "1-1"),
-        new(string.Empty, string.Empty, string.Empty, string.Empty, string.Empty, long.MinValue, string.Empty),
+        new(string.Empty, string.Empty, string.Empty, string.Empty, string.Empty, long.MinValue, string.Empty, long.MaxValue),
     ];
 
     [Fact]

@@ -92,27 +92,26 @@ public sealed class SaleStoreTests(RedisFixture redis) : IClassFixture<RedisFixt
         Assert.True(started.Started);
         Assert.Equal(0, status.RejectedTotal);
         Assert.Equal(0, await redis.Database.StreamLengthAsync(RedisKeys.Rejected));
-        Assert.False(await redis.Database.HashExistsAsync(RedisKeys.Answered, "between"));
+        Assert.False(await redis.Database.HashExistsAsync(RedisKeys.Answered, RedisKeys.AnswerField("c1", "between")));
     }
 
     [Fact]
     public async Task Every_new_sale_has_a_new_generation_and_a_reset_never_reuses_one()
     {
-        var queue = new OrderQueue(redis.Redis);
-        Assert.Equal(0, await queue.CurrentGenerationAsync());
+        Assert.Equal(0, await CurrentGenerationAsync());
         await _sales.StartAsync(10, TimeSpan.FromMinutes(10), force: false);
-        var first = await queue.CurrentGenerationAsync();
+        var first = await CurrentGenerationAsync();
         await _sales.StartAsync(10, TimeSpan.FromMinutes(10), force: false);
-        Assert.Equal(first, await queue.CurrentGenerationAsync());
+        Assert.Equal(first, await CurrentGenerationAsync());
 
         await _sales.ResetAsync();
-        Assert.Equal(0, await queue.CurrentGenerationAsync());
+        Assert.Equal(0, await CurrentGenerationAsync());
         await _sales.StartAsync(10, TimeSpan.FromMinutes(10), force: false);
-        var afterReset = await queue.CurrentGenerationAsync();
+        var afterReset = await CurrentGenerationAsync();
         await _sales.StartAsync(10, TimeSpan.FromMinutes(10), force: true);
 
         Assert.True(afterReset > first);
-        Assert.True(await queue.CurrentGenerationAsync() > afterReset);
+        Assert.True(await CurrentGenerationAsync() > afterReset);
     }
 
     [Fact]
@@ -133,4 +132,8 @@ public sealed class SaleStoreTests(RedisFixture redis) : IClassFixture<RedisFixt
         Assert.False(open.IsOver);
         Assert.False((await _sales.StartAsync(10, TimeSpan.FromMinutes(10), force: false)).IsOver);
     }
+
+    /// <summary>The generation of the sale Redis holds now (0: none), as every read of the pollers sees it.</summary>
+    private async Task<long> CurrentGenerationAsync() =>
+        (long?)await redis.Database.HashGetAsync(RedisKeys.Sale, "generation") ?? 0;
 }

@@ -20,11 +20,11 @@ public sealed class AnswerWatcherTests(RedisFixture redis) : IClassFixture<Redis
     {
         await redis.FlushAsync();
         var watcher = Watcher();
-        var first = watcher.WaitAsync("o-1", TimeSpan.FromMinutes(1));
-        var again = watcher.WaitAsync("o-1", TimeSpan.FromMinutes(1));
-        var other = watcher.WaitAsync("o-2", TimeSpan.FromMinutes(1));
+        var first = watcher.WaitAsync("c-1", "o-1", TimeSpan.FromMinutes(1));
+        var again = watcher.WaitAsync("c-1", "o-1", TimeSpan.FromMinutes(1));
+        var other = watcher.WaitAsync("c-1", "o-2", TimeSpan.FromMinutes(1));
 
-        watcher.Settle("o-1", OrderResult.SoldOut);
+        watcher.Settle("c-1", "o-1", OrderResult.SoldOut);
 
         // Its lookup loop never ran: only the settling could have answered.
         Assert.Equal(OrderResult.SoldOut, await first.WaitAsync(TimeSpan.FromSeconds(5)));
@@ -39,8 +39,8 @@ public sealed class AnswerWatcherTests(RedisFixture redis) : IClassFixture<Redis
         await redis.FlushAsync();
         var watcher = Watcher();
 
-        watcher.Settle("o-1", OrderResult.Complete);
-        var later = watcher.WaitAsync("o-1", TimeSpan.FromMilliseconds(300));
+        watcher.Settle("c-1", "o-1", OrderResult.Complete);
+        var later = watcher.WaitAsync("c-1", "o-1", TimeSpan.FromMilliseconds(300));
 
         Assert.Null(await later);
     }
@@ -53,9 +53,11 @@ public sealed class AnswerWatcherTests(RedisFixture redis) : IClassFixture<Redis
         await watcher.StartAsync(CancellationToken.None);
         try
         {
-            var answered = watcher.WaitAsync("o-1", TimeSpan.FromSeconds(30));
-            var never = watcher.WaitAsync("o-2", TimeSpan.FromMilliseconds(300));
-            await redis.Database.HashSetAsync(RedisKeys.Answered, "o-1", "duplicate");
+            var answered = watcher.WaitAsync("c-1", "o-1", TimeSpan.FromSeconds(30));
+            var never = watcher.WaitAsync("c-1", "o-2", TimeSpan.FromMilliseconds(300));
+            // Another customer's order with the same id is another order: its answer is not this one's.
+            await redis.Database.HashSetAsync(RedisKeys.Answered, RedisKeys.AnswerField("c-2", "o-2"), "complete");
+            await redis.Database.HashSetAsync(RedisKeys.Answered, RedisKeys.AnswerField("c-1", "o-1"), "duplicate");
 
             Assert.Equal(OrderResult.Duplicate, await answered.WaitAsync(TimeSpan.FromSeconds(10)));
             Assert.Null(await never);
