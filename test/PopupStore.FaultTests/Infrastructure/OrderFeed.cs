@@ -25,6 +25,13 @@ public sealed class OrderFeed(IConnectionMultiplexer redis, string prefix)
 
     public static string OrderId(string prefix, int i) => $"{prefix}-o{i}";
 
+    /// <summary>The customer of the <paramref name="i"/>th order: every fifth customer orders twice.</summary>
+    public static string CustomerId(string prefix, int i) => i % 5 == 4 ? $"{prefix}-c{i - 1}" : $"{prefix}-c{i}";
+
+    /// <summary>The field of <c>sale:answered</c> that holds the answer of an order this feed wrote.</summary>
+    public string AnswerField(string orderId) =>
+        RedisKeys.AnswerField(CustomerId(prefix, int.Parse(orderId[(prefix.Length + 2)..], System.Globalization.CultureInfo.InvariantCulture)), orderId);
+
     /// <summary>
     /// Writes <paramref name="orders"/> orders in chunks, one chunk every <paramref name="every"/>.
     /// Every fifth customer orders twice (the second is a duplicate).
@@ -39,7 +46,7 @@ public sealed class OrderFeed(IConnectionMultiplexer redis, string prefix)
             for (var i = start; i < Math.Min(orders, start + chunk); i++)
             {
                 var order = OrderId(prefix, i);
-                var customer = i % 5 == 4 ? $"{prefix}-c{i - 1}" : $"{prefix}-c{i}";
+                var customer = CustomerId(prefix, i);
                 writes.Add(Track(order, batch.StreamAddAsync(RedisKeys.Orders, [new("id", order), new("customer", customer)])));
             }
 

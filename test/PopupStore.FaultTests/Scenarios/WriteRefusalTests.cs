@@ -80,7 +80,7 @@ public sealed class WriteRefusalTests(ITestOutputHelper output)
             // had the refusal counted against the entries, they would be answered invalid.
             await Task.Delay(RefusedFor);
             var round = feed.Acknowledged.Keys.ToList();
-            var answeredWhileRefused = round.Count - await UnansweredAsync(db, round);
+            var answeredWhileRefused = round.Count - await UnansweredAsync(db, feed, round);
             await allow();
             written.AddRange(round);
 
@@ -91,7 +91,7 @@ public sealed class WriteRefusalTests(ITestOutputHelper output)
             do
             {
                 await Task.Delay(100);
-                unanswered = await UnansweredAsync(db, round);
+                unanswered = await UnansweredAsync(db, feed, round);
             }
             while ((unanswered > 0 || !AllBack(PollerEntries(silo.App.StandardOutput.Skip(logFrom)))) && DateTime.UtcNow < deadline);
 
@@ -109,8 +109,8 @@ public sealed class WriteRefusalTests(ITestOutputHelper output)
         Assert.Equal(written.Count, outcomes.Count);
     }
 
-    private static async Task<int> UnansweredAsync(IDatabase db, List<string> orders) =>
-        (await db.HashGetAsync(RedisKeys.Answered, [.. orders.Select(o => (RedisValue)o)])).Count(v => v.IsNull);
+    private static async Task<int> UnansweredAsync(IDatabase db, OrderFeed feed, List<string> orders) =>
+        (await db.HashGetAsync(RedisKeys.Answered, [.. orders.Select(o => (RedisValue)feed.AnswerField(o))])).Count(v => v.IsNull);
 
     /// <summary>True when every poller that logged Redis as unreachable has logged it back since.</summary>
     private static bool AllBack(List<string> entries) =>
