@@ -150,7 +150,8 @@ loadclient() { # runs in the reports folder, as the container does (WORKDIR /rep
     && export POPUPSTORE_REPORT_DIR="$WORK/reports" && exec dotnet "$CLIENT" "$@")
 }
 cpu() { as popupstore INFO cpu | tr -d '\r' | awk -F: '/^used_cpu_(sys|user):/ {s += $2} END {printf "%.3f", s}'; }
-xadds() { as grafana INFO commandstats | tr -d '\r' | sed -n 's/^cmdstat_xadd:calls=\([0-9]*\).*/\1/p'; }
+# XADD calls that added an entry: calls less failed ones (see added_entries in scripts/lib/rehearsal.py).
+xadds() { as grafana INFO commandstats | tr -d '\r' | awk -F'[:,=]' '/^cmdstat_xadd:/ {for (i = 2; i < NF; i += 2) v[$i] = $(i + 1); print v["calls"] - v["failed_calls"]}'; }
 sale_start_ms="$(now_ms)"
 set +e
 loadclient sale start --units "$UNITS" --duration 10m >"$WORK/sale-start.log" 2>&1

@@ -159,6 +159,14 @@ def panels(phase, port, password, prometheus_url, from_ms, to_ms):
     client.close()
 
 
+def added_entries(stats):
+    """XADD calls that added an entry: calls less failed ones (the completion script's ACL probes on Redis 6.2 are
+    XADDs Redis refuses after its permission check, on purpose, and add nothing)."""
+    calls = re.search(r'cmdstat_xadd:calls=(\d+)', stats)
+    failed = re.search(r'cmdstat_xadd:[^\r\n]*failed_calls=(\d+)', stats)
+    return (int(calls.group(1)) if calls else 0) - (int(failed.group(1)) if failed else 0)
+
+
 def counts(port, password, xadds_before, orders_written, customers_arrived):
     client = Client(port, 'grafana', password)
     sums = {}
@@ -166,8 +174,7 @@ def counts(port, password, xadds_before, orders_written, customers_arrived):
         reply = client.call('TS.RANGE', 'ts:enqueue:' + stream, '-', '+')
         sums[stream] = int(sum(float(v) for _, v in reply))
     stats = client.call('INFO', 'commandstats')
-    match = re.search(r'cmdstat_xadd:calls=(\d+)', stats)
-    xadds = (int(match.group(1)) if match else 0) - xadds_before
+    xadds = added_entries(stats) - xadds_before
     expected = {
         'queue:customers': customers_arrived,
         'queue:orders': orders_written,
@@ -179,7 +186,7 @@ def counts(port, password, xadds_before, orders_written, customers_arrived):
         print('%-17s %15d   %17d' % (stream, expected[stream], sums[stream]))
         report(expected[stream] == sums[stream], 'ts:enqueue:%s sums to the entries written' % stream,
                '%d vs %d' % (sums[stream], expected[stream]))
-    report(sum(sums.values()) == xadds, 'all ts:enqueue series together = XADD calls Redis executed (INFO commandstats)',
+    report(sum(sums.values()) == xadds, 'all ts:enqueue series together = XADD calls that added an entry (INFO commandstats)',
            '%d vs %d' % (sum(sums.values()), xadds))
     orders = [int(t) for t, _ in client.call('TS.RANGE', 'ts:enqueue:queue:orders', '-', '+')]
     if orders:

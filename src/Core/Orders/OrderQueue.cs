@@ -46,7 +46,7 @@ public sealed class OrderQueue(IConnectionMultiplexer redis)
             var generation = tran.HashGetAsync(RedisKeys.Sale, GenerationField);
             var time = tran.ExecuteAsync("TIME");
             await tran.ExecuteAsync();
-            return (await claim, ToGeneration(await generation), ToMilliseconds(await time));
+            return (await claim, ToGeneration(await generation), RedisClock.Milliseconds(await time));
         });
 
     private async Task<OrderBatch> ReadWithGenerationAsync(Func<ITransaction, Task<StreamEntry[]>> read)
@@ -58,16 +58,10 @@ public sealed class OrderQueue(IConnectionMultiplexer redis)
         var generation = tran.HashGetAsync(RedisKeys.Sale, GenerationField);
         var time = tran.ExecuteAsync("TIME");
         await tran.ExecuteAsync();
-        return new OrderBatch(await entries, ToGeneration(await generation), ToMilliseconds(await time));
+        return new OrderBatch(await entries, ToGeneration(await generation), RedisClock.Milliseconds(await time));
     }
 
     private static long ToGeneration(RedisValue value) => value.TryParse(out long generation) ? generation : 0;
-
-    private static long ToMilliseconds(RedisResult time)
-    {
-        var clock = (RedisResult[])time!;
-        return ((long)clock[0] * 1000) + ((long)clock[1] / 1000);
-    }
 
     public async Task<long> AcknowledgeAsync(IReadOnlyCollection<RedisValue> entryIds)
     {

@@ -78,8 +78,7 @@ public sealed class SaleStore(IConnectionMultiplexer redis)
         var pending = await new OrderQueue(redis).PendingCountAsync();
 
         var fields = sale.Result.ToDictionary(e => (string)e.Name!, e => (string?)e.Value);
-        var clock = (RedisResult[])time.Result!;
-        var now = ((long)clock[0] * 1000) + ((long)clock[1] / 1000);
+        var now = RedisClock.Milliseconds(time.Result);
         var counters = counts.Result.ToDictionary(e => (string)e.Name!, e => (long)e.Value);
         var rejected = OrderResults.RejectionReasons.ToDictionary(
             reason => reason, reason => counters.GetValueOrDefault("rejected:" + reason));

@@ -1,7 +1,6 @@
 using Orleans.GrainDirectory;
 using PopupStore.Core.Orders;
 using PopupStore.Grains.Placement;
-using PopupStore.Grains.Orders;
 using PopupStore.Grains.Storefront;
 
 namespace PopupStore.Grains.Orders;
@@ -25,8 +24,7 @@ namespace PopupStore.Grains.Orders;
 [CustomerRingPlacement]
 [GrainDirectory(GrainDirectoryName = LocalCustomerDirectory.Name)]
 [CollectionAgeLimit(Minutes = 5)]
-public sealed class CustomerGrain(
-    WebOrderDesk webOrders, PurchaseLedger ledger)
+public sealed class CustomerGrain(WebOrderDesk webOrders, PurchaseLedger ledger)
     : Grain, ICustomerGrain
 {
     private readonly WebOrderWaiters _webWaiters = new();

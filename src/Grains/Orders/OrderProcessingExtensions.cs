@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using PopupStore.Grains.Orders;
 using Microsoft.Extensions.Options;
 using PopupStore.Core.Orders;
 using PopupStore.Core.Sales;

@@ -1,5 +1,4 @@
 using Orleans.Runtime.Placement;
-using PopupStore.Grains.Placement;
 
 namespace PopupStore.Grains.Placement;
 

@@ -3,7 +3,6 @@ using Orleans.Configuration;
 using PopupStore.Core.Orders;
 using PopupStore.Grains;
 using PopupStore.Grains.Orders;
-using PopupStore.Grains.Placement;
 
 namespace PopupStore.Grains.Placement;
 

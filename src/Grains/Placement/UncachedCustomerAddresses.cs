@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using Orleans.Runtime.GrainDirectory;
-using PopupStore.Grains.Placement;
 
 namespace PopupStore.Grains.Placement;
 

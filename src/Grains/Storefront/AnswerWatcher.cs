@@ -4,7 +4,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PopupStore.Core.Orders;
 using PopupStore.Core.Redis;
-using PopupStore.Grains.Storefront;
 using StackExchange.Redis;
 
 namespace PopupStore.Grains.Storefront;

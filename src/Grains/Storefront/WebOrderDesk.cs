@@ -1,5 +1,4 @@
 using PopupStore.Core.Orders;
-using PopupStore.Grains.Storefront;
 
 namespace PopupStore.Grains.Storefront;
 

@@ -2,7 +2,6 @@ using NRedisStack;
 using NRedisStack.DataTypes;
 using NRedisStack.Literals.Enums;
 using NRedisStack.RedisStackCommands;
-using PopupStore.Grains.TimeSeries;
 using StackExchange.Redis;
 
 namespace PopupStore.Grains.TimeSeries;

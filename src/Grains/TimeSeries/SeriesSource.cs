@@ -1,4 +1,3 @@
-using PopupStore.Grains.TimeSeries;
 
 namespace PopupStore.Grains.TimeSeries;
 

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using PopupStore.Grains.TimeSeries;
 
 namespace PopupStore.Grains.TimeSeries;
 

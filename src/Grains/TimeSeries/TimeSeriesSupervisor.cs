@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using PopupStore.Grains;
-using PopupStore.Grains.TimeSeries;
 using StackExchange.Redis;
 using PopupStore.Grains.Hosting;
 
