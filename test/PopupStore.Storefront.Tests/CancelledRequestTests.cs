@@ -7,6 +7,11 @@ using PopupStore.Testing;
 namespace PopupStore.Storefront.Tests;
 
 /// <summary>A storefront request whose grain call is cancelled is never a 500: the buyer gets the answer or a retry.</summary>
+/// <remarks>
+/// In the storefront collection, though it starts a silo of its own: the storefront's counters are per process, and
+/// its orders must not land in the middle of <see cref="StorefrontMetricsTests"/>' exact deltas.
+/// </remarks>
+[Collection(StorefrontCollection.Name)]
 public sealed class CancelledRequestTests
 {
     [Fact]
