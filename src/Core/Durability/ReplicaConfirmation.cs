@@ -91,7 +91,8 @@ public sealed partial class ReplicaConfirmation : IAsyncDisposable
     {
         var held = false;
         var heldSince = 0L;
-        var markBehind = false;
+        // A first round at once: sale:confirmed exists whenever a gate is on, so readers know to wait for it.
+        var markBehind = true;
         while (!_stopping.IsCancellationRequested)
         {
             var asked = await _asked.WaitAsync(markBehind ? TrailingMarkDelay : Timeout.InfiniteTimeSpan, _stopping.Token);
