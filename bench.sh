@@ -33,6 +33,8 @@ if [[ -z "${BENCH_REDIS:-}" ]]; then
   PIDS+=($!)
   for _ in $(seq 1 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
   BENCH_REDIS="127.0.0.1:$port"
+  # The durable measure starts replicas of this Redis with the same server and modules.
+  REPLICA_SERVER="${server[*]}"
 fi
 
 say "building (Release)"
@@ -50,4 +52,5 @@ given() {
 defaults=()
 given --silo-dll "$@" || defaults+=(--silo-dll "$ROOT/src/Silo/bin/Release/net10.0/PopupStore.Silo.dll")
 given --report-json "$@" || defaults+=(--report-json "$WORK/bench.json")
+[[ -n "${REPLICA_SERVER:-}" ]] && ! given --replica-server "$@" && defaults+=(--replica-server "$REPLICA_SERVER")
 dotnet "$ROOT/src/Bench/bin/Release/net10.0/PopupStore.Bench.dll" --redis "$BENCH_REDIS" --force "${defaults[@]}" "$@"

@@ -119,9 +119,11 @@ public sealed class BenchRunner(IConnectionMultiplexer redis, string connectionS
     /// Buyers post to the silos' storefronts in turn instead of writing the streams, each from an address of its own as
     /// through the compose stack's proxy, with both storefront limits at their shipped defaults.
     /// </param>
-    public async Task<BenchRow> ClusterAsync(string siloDll, int silos, IReadOnlyDictionary<string, string> settings, bool viaHttp = false)
+    /// <param name="suffix">Appended to the row's name, for a variant of the same cluster (e.g. "durable").</param>
+    public async Task<BenchRow> ClusterAsync(
+        string siloDll, int silos, IReadOnlyDictionary<string, string> settings, bool viaHttp = false, string? suffix = null)
     {
-        var name = viaHttp ? $"cluster-{silos}-http" : $"cluster-{silos}";
+        var name = (viaHttp ? $"cluster-{silos}-http" : $"cluster-{silos}") + (suffix is null ? string.Empty : "-" + suffix);
         log.WriteLine($"{name}: {silos} silo process(es){(viaHttp ? ", buyers through the storefront" : string.Empty)}");
         if (viaHttp)
         {

@@ -68,9 +68,15 @@ public sealed class CompletionBatcher : IOrderCompletion, IAsyncDisposable
 
     private async Task SendAsync(List<Pending> batch)
     {
+        var released = false;
         try
         {
-            var outcomes = await _completer.CompleteManyAsync(batch.ConvertAll(p => p.Order));
+            var (outcomes, confirmation) = await _completer.DecideManyAsync(batch.ConvertAll(p => p.Order));
+
+            // The script is done: the next batch may go while replicas confirm this one's outcomes.
+            released = true;
+            _slots.Release();
+            await confirmation;
             for (var i = 0; i < batch.Count; i++)
             {
                 if (outcomes[i] is { } outcome)
@@ -100,7 +106,10 @@ public sealed class CompletionBatcher : IOrderCompletion, IAsyncDisposable
         }
         finally
         {
-            _slots.Release();
+            if (!released)
+            {
+                _slots.Release();
+            }
         }
     }
 

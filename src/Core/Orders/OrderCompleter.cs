@@ -32,9 +32,21 @@ public sealed class OrderCompleter(IConnectionMultiplexer redis, AnswerDurabilit
 
     /// <summary>
     /// Answers the orders in one script call; outcomes come back in the same order, null for an order
-    /// read during another sale (nothing was written for it).
+    /// read during another sale (nothing was written for it). They are confirmed before they are returned.
     /// </summary>
     public async Task<OrderOutcome?[]> CompleteManyAsync(IReadOnlyList<OrderRequest> orders)
+    {
+        var decided = await DecideManyAsync(orders);
+        await decided.Confirmation;
+        return decided.Outcomes;
+    }
+
+    /// <summary>
+    /// Runs the script for the orders and returns their outcomes at once, with the confirmation that must complete
+    /// before anyone is told them (already complete while answers are not durable). Lets a caller that limits its
+    /// script calls in flight free its slot while replicas catch up.
+    /// </summary>
+    public async Task<(OrderOutcome?[] Outcomes, Task Confirmation)> DecideManyAsync(IReadOnlyList<OrderRequest> orders)
     {
         var values = new RedisValue[HeaderValues + (orders.Count * ValuesPerOrder)];
         values[0] = durability?.RequiredReplicas ?? 0;
@@ -54,11 +66,11 @@ public sealed class OrderCompleter(IConnectionMultiplexer redis, AnswerDurabilit
         }
 
         var result = (RedisResult[])(await PopupScripts.CompleteOrders.EvaluateAsync(redis.GetDatabase(), Keys, values))!;
-        if (durability is not null)
-        {
-            // Outcomes replayed from an earlier call are confirmed too: the call that wrote them may still be waiting.
-            await durability.ConfirmAsync(result.Length > 2 * orders.Count ? (string?)result[^1] : null);
-        }
+
+        // Outcomes replayed from an earlier call are confirmed too: the call that wrote them may still be waiting.
+        var confirmation = durability is null
+            ? Task.CompletedTask
+            : durability.ConfirmAsync(result.Length > 2 * orders.Count ? (string?)result[^1] : null).AsTask();
 
         var outcomes = new OrderOutcome?[orders.Count];
         for (var i = 0; i < outcomes.Length; i++)
@@ -69,6 +81,6 @@ public sealed class OrderCompleter(IConnectionMultiplexer redis, AnswerDurabilit
                 : new OrderOutcome(OrderResults.FromWire(answer), (long)result[(2 * i) + 1] == 1);
         }
 
-        return outcomes;
+        return (outcomes, confirmation);
     }
 }
