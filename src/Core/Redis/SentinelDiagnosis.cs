@@ -15,6 +15,7 @@ internal static class SentinelDiagnosis
         var probe = asWritten.Clone();
         var service = probe.ServiceName!;
         probe.ServiceName = null;
+        probe.CommandMap = CommandMap.Sentinel;
         probe.AbortOnConnectFail = true;
         probe.ConnectRetry = 1;
         ConnectionMultiplexer sentinels;

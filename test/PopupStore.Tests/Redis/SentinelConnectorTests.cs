@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Net;
 using PopupStore.Core.Redis;
 using PopupStore.Testing;
 using StackExchange.Redis;
@@ -22,7 +22,7 @@ public sealed class SentinelConnectorTests
         await using var redis = await RedisConnector.ConnectAsync(pair.ConnectionString(), TimeSpan.FromSeconds(30));
         var db = redis.GetDatabase();
 
-        Assert.Equal(pair.Primary.Port, await ServingPortAsync(db));
+        Assert.Equal(pair.Primary.Port, await RoutedPortAsync(db));
         await db.StringSetAsync("sale:sentinel-proof", "before");
         await using (var admin = await pair.Primary.ConnectAsync())
         {
@@ -41,8 +41,8 @@ public sealed class SentinelConnectorTests
         {
             try
             {
-                serving = await ServingPortAsync(db);
-                if (serving == pair.Primary.Port)
+                serving = await RoutedPortAsync(db);
+                if (serving == pair.Primary.Port && await db.StringGetAsync("sale:sentinel-proof") == "before")
                 {
                     break;
                 }
@@ -58,7 +58,8 @@ public sealed class SentinelConnectorTests
         Assert.Equal(pair.Primary.Port, serving);
         Assert.Equal("before", (string?)await db.StringGetAsync("sale:sentinel-proof"));
         Assert.True(await db.StringSetAsync("sale:sentinel-proof", "after"));
-        Assert.Equal("after", (string?)await db.StringGetAsync("sale:sentinel-proof"));
+        await using var promoted = await pair.Primary.ConnectAsync();
+        Assert.Equal("after", (string?)await promoted.GetDatabase().StringGetAsync("sale:sentinel-proof"));
     }
 
     [Fact]
@@ -91,10 +92,7 @@ public sealed class SentinelConnectorTests
             refused.Message);
     }
 
-    private static async Task<int> ServingPortAsync(IDatabase db)
-    {
-        var info = (string?)await db.ExecuteAsync("INFO", "server") ?? string.Empty;
-        var line = info.Split('\n').Single(l => l.StartsWith("tcp_port:", StringComparison.Ordinal));
-        return int.Parse(line["tcp_port:".Length..].Trim(), CultureInfo.InvariantCulture);
-    }
+    /// <summary>The server the multiplexer sends a write to.</summary>
+    private static async Task<int?> RoutedPortAsync(IDatabase db) =>
+        (await db.IdentifyEndpointAsync("sale:sentinel-proof") as IPEndPoint)?.Port;
 }
