@@ -31,6 +31,9 @@ class FailoverTests(unittest.TestCase):
         problem = missing_requirements()
         if problem:
             self.fail(problem)
+        self.shipped = os.path.join(REPO, 'redis', 'popupstore.conf')
+        with open(self.shipped) as handle:
+            self.shipped_text = handle.read()
         self.stack = ReplicatedStack()
         self.addCleanup(self.stack.close)
 
@@ -87,6 +90,11 @@ class FailoverTests(unittest.TestCase):
         self.stack.wait_until(added, 30, 'the promoted primary refused writes for 30 s (NOREPLICAS)')
         self.stack.wait_until(lambda: enqueued(grafana, 'queue:orders') >= before + 1, 10,
                               'the registration on the promoted replica did not count the new entry')
+
+        # Sentinel ended the failover with CONFIG REWRITE on the replica it moved: that must have rewritten the
+        # server's private file, never the shipped settings every launcher includes.
+        with open(self.shipped) as handle:
+            self.assertEqual(self.shipped_text, handle.read(), 'CONFIG REWRITE changed redis/popupstore.conf')
 
     def test_an_unknown_service_name_fails_with_one_line(self):
         code, output = self.run_registrar(self.stack.sentinels(), service='elsewhere')
