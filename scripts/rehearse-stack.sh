@@ -19,9 +19,11 @@
 # --replicated (or REPLICATED=on): the topology of docker-compose.replicated.yml from the same files: the
 # primary and two replicas through redis/entrypoint.sh (REDIS_REPLICATED=yes), three Sentinels through
 # redis/sentinel-entrypoint.sh (quorum 2), the silos, LoadClient and registrar with the layered environment
-# (the Sentinels and serviceName=). During the stream crowd the primary is killed (kill -9) once, after
-# KILL_AFTER_ANSWERS answers; the crowd must still end with RESULT: PASS, a replica must be promoted and answer
-# within 10 s, and the same silos must stay healthy. The checks after the crowd read the new primary.
+# (the Sentinels and serviceName=). During the storefront crowd the primary is killed (kill -9) once, after
+# KILL_AFTER_ANSWERS answers of that crowd; the crowd must still end with RESULT: PASS, a replica must be
+# promoted and answer within 10 s, and the same silos must stay healthy. The checks after it read the new
+# primary. (Not during the stream crowd: the LoadClient's own XADDs in flight at the kill fail, and it stops
+# with "lost Redis"; a stream producer must resend, docs/failover.md.)
 #
 # Settings: REDIS_MODULES_DIR (../shared/redis-modules), UNITS (10000), BUYERS (30000), WEB_BUYERS (3000),
 # COUNTING=off (measure without the Gears registration: Redis CPU per order only, series
@@ -39,7 +41,7 @@ WEB_BUYERS="${WEB_BUYERS:-3000}"
 COUNTING="${COUNTING:-on}"
 REPLICATED="${REPLICATED:-off}"
 [[ "${1:-}" == "--replicated" ]] && REPLICATED=on
-KILL_AFTER_ANSWERS="${KILL_AFTER_ANSWERS:-2000}"
+KILL_AFTER_ANSWERS="${KILL_AFTER_ANSWERS:-500}"
 WORK="$ROOT/.run/rehearsal"
 CONFIG=Release
 HELPER=(python3 "$ROOT/scripts/lib/rehearsal.py")
@@ -126,13 +128,21 @@ service_env() { # service: its environment for loopback, layered with docker-com
   fi
 }
 now_ms() { date +%s%3N; }
-kill_primary_mid_sale() { # background: kill -9 of the primary after KILL_AFTER_ANSWERS answers; times to $WORK/failover
-  local answered port
+answers_at() { # port: entries of queue:complete and queue:rejected, the answers so far
+  local complete rejected
+  complete="$(REDISCLI_AUTH="$PASSWORD" redis-cli -p "$1" --user grafana XLEN queue:complete 2>/dev/null || true)"
+  rejected="$(REDISCLI_AUTH="$PASSWORD" redis-cli -p "$1" --user grafana XLEN queue:rejected 2>/dev/null || true)"
+  [[ "$complete" =~ ^[0-9]+$ && "$rejected" =~ ^[0-9]+$ ]] && echo $((complete + rejected)) || echo 0
+}
+kill_primary_mid_sale() { # background: kill -9 of the primary after KILL_AFTER_ANSWERS more answers; times to $WORK/failover
+  local answered port start
+  start="$(answers_at "$REDIS_PORT")"
   for _ in $(seq 1 1200); do
-    answered="$(as grafana XLEN queue:complete 2>/dev/null || true)"
-    ((${answered:-0} >= KILL_AFTER_ANSWERS)) && break
+    answered="$(answers_at "$REDIS_PORT")"
+    ((answered - start >= KILL_AFTER_ANSWERS)) && break
     sleep 0.1
   done
+  answered=$((answered - start))
   kill -9 "$PRIMARY_PID"
   local killed at_kill="${answered:-0}"
   killed="$(now_ms)"
@@ -145,10 +155,9 @@ kill_primary_mid_sale() { # background: kill -9 of the primary after KILL_AFTER_
   local promoted
   promoted="$(now_ms)"
   local before
-  before="$(REDISCLI_AUTH="$PASSWORD" redis-cli -p "$port" --user grafana XLEN queue:complete 2>/dev/null || true)"
+  before="$(answers_at "$port")"
   for _ in $(seq 1 1200); do
-    answered="$(REDISCLI_AUTH="$PASSWORD" redis-cli -p "$port" --user grafana XLEN queue:complete 2>/dev/null || true)"
-    ((${answered:-0} > ${before:-0})) && break
+    (($(answers_at "$port") > before)) && break
     sleep 0.05
   done
   echo "$at_kill $port $killed $promoted $(now_ms)" >"$WORK/failover"
@@ -158,7 +167,7 @@ follow_the_failover() { # after the crowd: the times, the new primary for the ch
   local at_kill port killed promoted answered url healthy=0
   [[ -s "$WORK/failover" ]] || { check FAIL "replicated: the primary was not killed (see $WORK/failover)"; return; }
   read -r at_kill port killed promoted answered <"$WORK/failover"
-  check ok "replicated: primary killed (kill -9) after $at_kill answers"
+  check ok "replicated: primary killed (kill -9) after $at_kill answers of the storefront crowd"
   [[ "$port" != "$REDIS_PORT" ]] && check ok "Sentinel promoted the replica on port $port, $(( promoted - killed )) ms after the kill" \
     || { check FAIL "no replica promoted"; return; }
   (( answered - killed <= 10000 )) && check ok "first answer on the new primary $(( answered - killed )) ms after the kill (budget 10 s)" \
@@ -271,12 +280,10 @@ set -e
 [[ $code -eq 0 ]] && check ok "loadclient sale start --units $UNITS --duration 10m: exit 0" || check FAIL "loadclient sale start: exit $code"
 xadds_before="$(xadds)"; xadds_before="${xadds_before:-0}"
 cpu_before="$(cpu)"
-[[ "$REPLICATED" == on ]] && { kill_primary_mid_sale & KILLER=$!; }
 set +e
 loadclient run --buyers "$BUYERS" >"$WORK/run.log" 2>&1
 code=$?
 set -e
-[[ "$REPLICATED" == on ]] && follow_the_failover
 cpu_after="$(cpu)"
 [[ $code -eq 0 ]] && check ok "loadclient run --buyers $BUYERS: exit 0" || check FAIL "loadclient run: exit $code (see $WORK/run.log)"
 report="$(sed -n 's/^Report with charts written to //p' "$WORK/run.log")"
@@ -286,14 +293,13 @@ grep -q '^RESULT: PASS' "$WORK/run.log" && check ok "LoadClient invariants: RESU
 orders="$(sed -n 's/^Orders written *\([0-9]*\).*/\1/p' "$WORK/run.log")"
 orders="${orders:-0}"
 cpu_used="$(echo "$cpu_after - $cpu_before" | bc -l)"
-[[ "$REPLICATED" == on ]] && cpu_used=0   # the run spans two primaries: no per-order figure
 per_order="$( ((orders > 0)) && echo "scale=1; $cpu_used * 1000000 / $orders" | bc -l || echo "n/a")"
 check ok "Redis CPU during the run: ${cpu_used} s for $orders orders = ${per_order} us per order (Gears counting $COUNTING)"
 
 # 7. Exact counts of the stream crowd ----------------------------------------------------------
 sleep 6   # the Gears windows of the run close
 set +e
-if [[ "$COUNTING" != off && "$REPLICATED" != on ]]; then   # replicated: XADD stats span two servers
+if [[ "$COUNTING" != off ]]; then
   "${HELPER[@]}" counts "$REDIS_PORT" "$PASSWORD" "$xadds_before" "$orders" "$BUYERS" | tee -a "$SUMMARY" >/dev/null
 fi
 set -e
@@ -301,10 +307,12 @@ set -e
 # 8. A crowd through the storefronts, as behind the proxy (each buyer its own X-Forwarded-For, which the
 #    compose environment trusts), so the storefront panels have data -------------------------------
 URLS="$(printf 'http://%s,' "${TARGETS[@]}")"
+[[ "$REPLICATED" == on ]] && { kill_primary_mid_sale & KILLER=$!; }
 set +e
 loadclient run --via http --url "${URLS%,}" --address-per-buyer --buyers "$WEB_BUYERS" >"$WORK/run-http.log" 2>&1
 code=$?
 set -e
+[[ "$REPLICATED" == on ]] && follow_the_failover
 [[ $code -eq 0 ]] && check ok "loadclient run --via http --address-per-buyer --buyers $WEB_BUYERS: exit 0" \
   || check FAIL "loadclient run --via http: exit $code (see $WORK/run-http.log)"
 grep -q '^RESULT: PASS' "$WORK/run-http.log" && check ok "LoadClient invariants after the storefront crowd: RESULT: PASS" \

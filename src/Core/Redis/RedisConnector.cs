@@ -87,7 +87,10 @@ public static class RedisConnector
                     // The client may not have tried again before the deadline (its reconnections back off), and its
                     // first refusal came before anything listened: one connection that gives up at its first failure
                     // says whether that failure is the credentials.
-                    if (late && !credentialsRefused && !IsAuthentication(ex))
+                    // Through Sentinel the client may hand back a multiplexer that has no primary at all (unknown
+                    // service, credentials the Sentinels refuse): asking the Sentinels says which.
+                    var sentinel = !string.IsNullOrEmpty(asWritten.ServiceName);
+                    if (late && !credentialsRefused && !IsAuthentication(ex) && !sentinel)
                     {
                         credentialsRefused = await RefusesCredentialsAsync(asWritten);
                     }
@@ -95,7 +98,9 @@ public static class RedisConnector
                     if (late || credentialsRefused || IsAuthentication(ex))
                     {
                         await multiplexer.DisposeAsync();
-                        throw credentialsRefused ? Refused(ex, where) : Explain(ex, where);
+                        throw credentialsRefused ? Refused(ex, where)
+                            : sentinel ? await SentinelDiagnosis.ExplainAsync(asWritten, ex, where)
+                            : Explain(ex, where);
                     }
 
                     await Task.Delay(200);
