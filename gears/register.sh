@@ -2,7 +2,8 @@
 # Pop-up Store: one-shot, idempotent registrar for gears/timeseries.py.
 #
 # Safe to run on every `docker compose up`, and by several starters at once:
-#   1. waits for Redis to answer PING;
+#   1. waits for Redis to answer PING (with Sentinels: asks them for the primary, SENTINEL
+#      get-master-addr-by-name, and waits until that server answers PING and says role:master);
 #   2. takes the lock  SET popupstore:gears:lock <token> NX PX 30000  (waits while another
 #      registrar holds it; the lock expires on its own if a holder dies);
 #   3. creates the eight contract series (TS.CREATE ... RETENTION, DUPLICATE_POLICY, LABELS;
@@ -15,6 +16,11 @@
 #
 # Environment:
 #   REDIS_HOST (redis)  REDIS_PORT (6379)  REDIS_USER (gears; empty = default user)
+#   REDIS_SENTINELS     "host:port host:port ..." of Redis Sentinels; when set, REDIS_HOST/REDIS_PORT
+#                       are ignored and the registrar registers on the primary they name. The
+#                       registration and the series replicate to the replicas, so a promoted
+#                       replica keeps counting without registering again (docs/failover.md).
+#   REDIS_SERVICE_NAME  the name the Sentinels monitor the primary under (popupstore)
 #   REDISCLI_AUTH       password, read by redis-cli itself (falls back to REDIS_PASSWORD)
 #   GEARS_SCRIPT        path of the script (timeseries.py next to this file)
 #   GEARS_WAIT_SECONDS  how long to wait for Redis and for the lock (60)
@@ -37,6 +43,8 @@ PORT="${REDIS_PORT:-6379}"
 USER_NAME="${REDIS_USER-gears}"
 WAIT_SECONDS="${GEARS_WAIT_SECONDS:-60}"
 SCRIPT="${GEARS_SCRIPT:-$(cd "$(dirname "$0")" && pwd)/timeseries.py}"
+read -r -a SENTINELS <<< "${REDIS_SENTINELS:-}"
+SERVICE_NAME="${REDIS_SERVICE_NAME:-popupstore}"
 
 if [ -z "${REDISCLI_AUTH:-}" ] && [ -n "${REDIS_PASSWORD:-}" ]; then
   export REDISCLI_AUTH="$REDIS_PASSWORD"
@@ -55,14 +63,54 @@ cli() {
 
 one_line() { printf '%s' "$1" | tr '\n' ' ' | cut -c1-300; }
 
+# Sets HOST and PORT to the primary the first answering Sentinel names; 1 when none names one.
+# The Sentinels know the same users as Redis (redis/sentinel.conf.template).
+sentinel_said=''
+find_primary() {
+  local sentinel reply address
+  for sentinel in "${SENTINELS[@]}"; do
+    if [ -n "$USER_NAME" ]; then
+      reply="$(redis-cli -h "${sentinel%:*}" -p "${sentinel##*:}" --user "$USER_NAME" \
+        SENTINEL get-master-addr-by-name "$SERVICE_NAME" 2>&1)"
+    else
+      reply="$(redis-cli -h "${sentinel%:*}" -p "${sentinel##*:}" \
+        SENTINEL get-master-addr-by-name "$SERVICE_NAME" 2>&1)"
+    fi
+    address="$(printf '%s\n' "$reply" | tr '\n' ' ')"
+    if [[ "$address" =~ ^([^[:space:]]+)\ ([0-9]+)\ $ ]]; then
+      HOST="${BASH_REMATCH[1]}"
+      PORT="${BASH_REMATCH[2]}"
+      return 0
+    fi
+    case "$reply" in
+      *WRONGPASS*|*NOAUTH*|*NOPERM*) die "Sentinel $sentinel refused user '${USER_NAME:-default}': $(one_line "$reply")" ;;
+    esac
+    sentinel_said="Sentinel $sentinel: $(one_line "${reply:-no primary named $SERVICE_NAME}")"
+  done
+  return 1
+}
+
 command -v redis-cli >/dev/null 2>&1 || die "redis-cli not found"
 [ -r "$SCRIPT" ] || die "cannot read $SCRIPT"
 
 # 1. Redis is up -------------------------------------------------------------------
 deadline=$(( $(date +%s) + WAIT_SECONDS ))
 while :; do
+  if [ "${#SENTINELS[@]}" -gt 0 ] && ! find_primary; then
+    [ "$(date +%s)" -lt "$deadline" ] \
+      || die "no Sentinel of '${SENTINELS[*]}' names a primary for service '$SERVICE_NAME' ($sentinel_said)"
+    sleep 1
+    continue
+  fi
   reply="$(cli PING)"
-  [ "$reply" = "PONG" ] && break
+  if [ "$reply" = "PONG" ] && [ "${#SENTINELS[@]}" -gt 0 ]; then
+    # Mid-failover a Sentinel can still name the old primary, now a replica: registering there fails.
+    role="$(cli INFO replication | tr -d '\r' | grep '^role:')"
+    [ "$role" = "role:master" ] && { log "primary for '$SERVICE_NAME' is $HOST:$PORT"; break; }
+    reply="$HOST:$PORT says ${role:-no role}"
+  elif [ "$reply" = "PONG" ]; then
+    break
+  fi
   case "$reply" in
     *WRONGPASS*|*NOAUTH*|*NOPERM*) die "Redis refused user '${USER_NAME:-default}': $(one_line "$reply")" ;;
   esac

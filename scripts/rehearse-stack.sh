@@ -16,6 +16,15 @@
 #   9. every panel replayed again (each must have data).
 # Prints a summary; exit 0 only when every check holds.
 #
+# --replicated (or REPLICATED=on): the topology of docker-compose.replicated.yml from the same files: the
+# primary and two replicas through redis/entrypoint.sh (REDIS_REPLICATED=yes), three Sentinels through
+# redis/sentinel-entrypoint.sh (quorum 2), the silos, LoadClient and registrar with the layered environment
+# (the Sentinels and serviceName=). During the storefront crowd the primary is killed (kill -9) once, after
+# KILL_AFTER_ANSWERS answers of that crowd; the crowd must still end with RESULT: PASS, a replica must be
+# promoted and answer within 10 s, and the same silos must stay healthy. The checks after it read the new
+# primary. (Not during the stream crowd: the LoadClient's own XADDs in flight at the kill fail, and it stops
+# with "lost Redis"; a stream producer must resend, docs/failover.md.)
+#
 # Settings: REDIS_MODULES_DIR (../shared/redis-modules), UNITS (10000), BUYERS (30000), WEB_BUYERS (3000),
 # COUNTING=off (measure without the Gears registration: Redis CPU per order only, series
 # checks skipped, exit 1 since panels stay empty).
@@ -30,6 +39,9 @@ UNITS="${UNITS:-10000}"
 BUYERS="${BUYERS:-30000}"
 WEB_BUYERS="${WEB_BUYERS:-3000}"
 COUNTING="${COUNTING:-on}"
+REPLICATED="${REPLICATED:-off}"
+[[ "${1:-}" == "--replicated" ]] && REPLICATED=on
+KILL_AFTER_ANSWERS="${KILL_AFTER_ANSWERS:-500}"
 WORK="$ROOT/.run/rehearsal"
 CONFIG=Release
 HELPER=(python3 "$ROOT/scripts/lib/rehearsal.py")
@@ -60,6 +72,112 @@ rm -rf "$WORK" && mkdir -p "$WORK/data" "$WORK/reports" "$WORK/prometheus"
 check() { # ok|FAIL what detail...
   printf '%-4s  %s\n' "$1" "${*:2}" | tee -a "$SUMMARY"
 }
+# Replicated topology (--replicated) ---------------------------------------------------------------------
+SENTINEL_LIST="" SENTINEL_CSV=""
+replicated_server() { # name port [VAR=value...]: one more server of the topology, as the compose replicas start
+  local name="$1" port="$2"
+  shift 2
+  mkdir -p "$WORK/$name/data"
+  env "$@" REDIS_PASSWORD="$PASSWORD" REDIS_SERVER="$MODULES/redis-server-6.2.6" REDIS_DATA_DIR="$WORK/$name/data" \
+    REDIS_CONF="$ROOT/redis/popupstore.conf" ACL_TEMPLATE="$ROOT/redis/users.acl.template" ACL_DIR="$WORK/$name/acl" \
+    GEARS_MODULE="$MODULES/redisgears.so" GEARS_PYTHON_PLUGIN="$MODULES/gears_python.so" \
+    GEARS_MODULE_ARGS="PythonInstallationDir $MODULES" TIMESERIES_MODULE="$MODULES/redistimeseries.so" \
+    REDIS_REPLICATED=yes REPLICATION_CONF="$ROOT/redis/replication.conf" \
+    bash "$ROOT/redis/entrypoint.sh" --port "$port" --bind 127.0.0.1 >"$WORK/$name.log" 2>&1 &
+  PIDS+=($!)
+}
+sentinel_field() { # port field: one field of SENTINEL master popupstore
+  REDISCLI_AUTH="$PASSWORD" redis-cli -p "$1" --user popupstore SENTINEL master popupstore 2>/dev/null \
+    | awk -v want="$2" 'previous == want { print; exit } { previous = $0 }'
+}
+start_replicated_topology() {
+  local i port ready
+  for i in 1 2; do
+    port="$(free_port)"
+    replicated_server "redis-replica-$i" "$port" REDIS_REPLICA_OF="127.0.0.1 $REDIS_PORT"
+  done
+  local sentinels=()
+  for i in 1 2 3; do
+    port="$(free_port)"
+    REDIS_PASSWORD="$PASSWORD" PRIMARY_HOST=127.0.0.1 PRIMARY_PORT="$REDIS_PORT" SENTINEL_PORT="$port" \
+      SENTINEL_SERVICE_NAME=popupstore SENTINEL_QUORUM=2 SENTINEL_TEMPLATE="$ROOT/redis/sentinel.conf.template" \
+      SENTINEL_DIR="$WORK/sentinel-$i" REDIS_SERVER="$MODULES/redis-server-6.2.6" \
+      bash "$ROOT/redis/sentinel-entrypoint.sh" >"$WORK/sentinel-$i.log" 2>&1 &
+    PIDS+=($!)
+    sentinels+=("127.0.0.1:$port")
+  done
+  SENTINEL_LIST="${sentinels[*]}"
+  SENTINEL_CSV="$(IFS=,; echo "${sentinels[*]}")"
+  for _ in $(seq 1 300); do
+    ready=0
+    for address in "${sentinels[@]}"; do
+      [[ "$(sentinel_field "${address##*:}" num-slaves)" == 2 && "$(sentinel_field "${address##*:}" num-other-sentinels)" == 2 ]] \
+        && ready=$((ready + 1))
+    done
+    ((ready == 3)) && break
+    sleep 0.2
+  done
+  ((ready == 3)) && check ok "replicated: 2 replicas (REDIS_REPLICA_OF) and 3 Sentinels (quorum 2) from the compose files; each Sentinel sees 2 replicas and 2 peers" \
+    || { check FAIL "replicated: only $ready of 3 Sentinels see 2 replicas and 2 peers"; exit 1; }
+}
+service_env() { # service: its environment for loopback, layered with docker-compose.replicated.yml when replicated
+  if [[ "$REPLICATED" == on ]]; then
+    "${HELPER[@]}" replicated-env "$1" "$SENTINEL_CSV" "$PASSWORD"
+  else
+    "${HELPER[@]}" env "$1" "127.0.0.1:$REDIS_PORT" "$PASSWORD"
+  fi
+}
+now_ms() { date +%s%3N; }
+answers_at() { # port: entries of queue:complete and queue:rejected, the answers so far
+  local complete rejected
+  complete="$(REDISCLI_AUTH="$PASSWORD" redis-cli -p "$1" --user grafana XLEN queue:complete 2>/dev/null || true)"
+  rejected="$(REDISCLI_AUTH="$PASSWORD" redis-cli -p "$1" --user grafana XLEN queue:rejected 2>/dev/null || true)"
+  [[ "$complete" =~ ^[0-9]+$ && "$rejected" =~ ^[0-9]+$ ]] && echo $((complete + rejected)) || echo 0
+}
+kill_primary_mid_sale() { # background: kill -9 of the primary after KILL_AFTER_ANSWERS more answers; times to $WORK/failover
+  local answered port start
+  start="$(answers_at "$REDIS_PORT")"
+  for _ in $(seq 1 1200); do
+    answered="$(answers_at "$REDIS_PORT")"
+    ((answered - start >= KILL_AFTER_ANSWERS)) && break
+    sleep 0.1
+  done
+  answered=$((answered - start))
+  kill -9 "$PRIMARY_PID"
+  local killed at_kill="${answered:-0}"
+  killed="$(now_ms)"
+  local first="${SENTINEL_LIST%% *}"
+  for _ in $(seq 1 600); do
+    port="$(REDISCLI_AUTH="$PASSWORD" redis-cli -p "${first##*:}" --user popupstore SENTINEL get-master-addr-by-name popupstore 2>/dev/null | sed -n 2p || true)"
+    [[ -n "$port" && "$port" != "$REDIS_PORT" ]] && break
+    sleep 0.05
+  done
+  local promoted
+  promoted="$(now_ms)"
+  local before
+  before="$(answers_at "$port")"
+  for _ in $(seq 1 1200); do
+    (($(answers_at "$port") > before)) && break
+    sleep 0.05
+  done
+  echo "$at_kill $port $killed $promoted $(now_ms)" >"$WORK/failover"
+}
+follow_the_failover() { # after the crowd: the times, the new primary for the checks after, the same silos healthy
+  wait "$KILLER" || true
+  local at_kill port killed promoted answered url healthy=0
+  [[ -s "$WORK/failover" ]] || { check FAIL "replicated: the primary was not killed (see $WORK/failover)"; return; }
+  read -r at_kill port killed promoted answered <"$WORK/failover"
+  check ok "replicated: primary killed (kill -9) after $at_kill answers of the storefront crowd"
+  [[ "$port" != "$REDIS_PORT" ]] && check ok "Sentinel promoted the replica on port $port, $(( promoted - killed )) ms after the kill" \
+    || { check FAIL "no replica promoted"; return; }
+  (( answered - killed <= 10000 )) && check ok "first answer on the new primary $(( answered - killed )) ms after the kill (budget 10 s)" \
+    || check FAIL "first answer on the new primary $(( answered - killed )) ms after the kill (budget 10 s)"
+  REDIS_PORT="$port"
+  for url in "${HEALTH[@]}"; do curl -fsS "$url" >/dev/null 2>&1 && healthy=$((healthy + 1)); done
+  ((healthy == ${#HEALTH[@]})) && check ok "the same ${#HEALTH[@]} silo processes healthy after the failover, no restart" \
+    || check FAIL "$healthy of ${#HEALTH[@]} silos healthy after the failover"
+}
+
 read -r PASSWORD < <(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n'; echo)   # a fresh one per run, like `openssl rand -hex 24` for .env
 
 say "building silo and LoadClient ($CONFIG)"
@@ -74,8 +192,10 @@ REDIS_PASSWORD="$PASSWORD" REDIS_SERVER="$MODULES/redis-server-6.2.6" REDIS_DATA
   REDIS_CONF="$ROOT/redis/popupstore.conf" ACL_TEMPLATE="$ROOT/redis/users.acl.template" ACL_DIR="$WORK/acl" \
   GEARS_MODULE="$MODULES/redisgears.so" GEARS_PYTHON_PLUGIN="$MODULES/gears_python.so" \
   GEARS_MODULE_ARGS="PythonInstallationDir $MODULES" TIMESERIES_MODULE="$MODULES/redistimeseries.so" \
+  REDIS_REPLICATED="$([[ "$REPLICATED" == on ]] && echo yes || echo no)" REPLICATION_CONF="$ROOT/redis/replication.conf" \
   bash "$ROOT/redis/entrypoint.sh" --port "$REDIS_PORT" --bind 127.0.0.1 >"$WORK/redis.log" 2>&1 &
 PIDS+=($!)
+PRIMARY_PID=$!
 healthy=""
 for _ in $(seq 1 100); do
   # the compose healthcheck, verbatim but for the address
@@ -85,12 +205,13 @@ done
 [[ -n "$healthy" ]] || { tail -20 "$WORK/redis.log" >&2; echo "Redis did not become healthy" >&2; exit 1; }
 check ok "redis: redis/entrypoint.sh, Redis 6.2.6 + $(REDISCLI_AUTH="$PASSWORD" redis-cli -p "$REDIS_PORT" --user popupstore MODULE LIST | paste -sd' ' -), healthcheck PONG"
 as() { local user="$1"; shift; REDISCLI_AUTH="$PASSWORD" redis-cli -p "$REDIS_PORT" --user "$user" "$@"; }
+[[ "$REPLICATED" == on ]] && start_replicated_topology
 
 # 2. Registrar, twice -------------------------------------------------------------------
 if [[ "$COUNTING" != off ]]; then
   for run in 1 2; do
     set +e
-    REDIS_HOST=127.0.0.1 REDIS_PORT="$REDIS_PORT" REDIS_USER=gears REDISCLI_AUTH="$PASSWORD" \
+    REDIS_HOST=127.0.0.1 REDIS_PORT="$REDIS_PORT" REDIS_USER=gears REDISCLI_AUTH="$PASSWORD" REDIS_SENTINELS="$SENTINEL_LIST" \
       bash "$ROOT/gears/register.sh" >"$WORK/gears-$run.log" 2>&1
     code=$?
     set -e
@@ -107,7 +228,7 @@ else
 fi
 
 # 3. Silos ------------------------------------------------------------------------------
-mapfile -t SILO_ENV < <("${HELPER[@]}" env silo "127.0.0.1:$REDIS_PORT" "$PASSWORD")
+mapfile -t SILO_ENV < <(service_env silo)
 SILO_DIR="$ROOT/src/Silo/bin/$CONFIG/net10.0"
 HEALTH=() TARGETS=()
 for i in 0 1 2; do
@@ -137,13 +258,12 @@ up="$(curl -fsS "$PROM/api/v1/query?query=count(up%7Bjob%3D%22silo%22%7D%3D%3D1)
 [[ "$up" == 3 ]] && check ok "prometheus $(prometheus --version 2>&1 | head -1 | cut -d' ' -f3) scrapes 3 silos" || check FAIL "prometheus scrapes $up silos, expected 3"
 
 # 5. Panels before any sale ---------------------------------------------------------------
-now_ms() { date +%s%3N; }
 set +e
 "${HELPER[@]}" panels before "$REDIS_PORT" "$PASSWORD" "$PROM" "$(( $(now_ms) - 900000 ))" "$(now_ms)" | tee -a "$SUMMARY" >/dev/null
 set -e
 
 # 6. The README's compose commands --------------------------------------------------------
-mapfile -t CLIENT_ENV < <("${HELPER[@]}" env loadclient "127.0.0.1:$REDIS_PORT" "$PASSWORD")
+mapfile -t CLIENT_ENV < <(service_env loadclient)
 CLIENT="$ROOT/src/LoadClient/bin/$CONFIG/net10.0/PopupStore.LoadClient.dll"
 loadclient() { # runs in the reports folder, as the container does (WORKDIR /reports)
   (cd "$WORK/reports" && for pair in "${CLIENT_ENV[@]}"; do export "${pair?}"; done \
@@ -187,10 +307,12 @@ set -e
 # 8. A crowd through the storefronts, as behind the proxy (each buyer its own X-Forwarded-For, which the
 #    compose environment trusts), so the storefront panels have data -------------------------------
 URLS="$(printf 'http://%s,' "${TARGETS[@]}")"
+[[ "$REPLICATED" == on ]] && { kill_primary_mid_sale & KILLER=$!; }
 set +e
 loadclient run --via http --url "${URLS%,}" --address-per-buyer --buyers "$WEB_BUYERS" >"$WORK/run-http.log" 2>&1
 code=$?
 set -e
+[[ "$REPLICATED" == on ]] && follow_the_failover
 [[ $code -eq 0 ]] && check ok "loadclient run --via http --address-per-buyer --buyers $WEB_BUYERS: exit 0" \
   || check FAIL "loadclient run --via http: exit $code (see $WORK/run-http.log)"
 grep -q '^RESULT: PASS' "$WORK/run-http.log" && check ok "LoadClient invariants after the storefront crowd: RESULT: PASS" \

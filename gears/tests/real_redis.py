@@ -54,7 +54,8 @@ def free_port():
 class RealStack:
     """redis/entrypoint.sh running redis-server 6.2.6 with both modules on a free port."""
 
-    def __init__(self):
+    def __init__(self, extra_environment=None):
+        self.extra_environment = dict(extra_environment or {})
         self.directory = tempfile.mkdtemp(prefix='popupstore-gears-')
         self.data = os.path.join(self.directory, 'data')
         os.makedirs(self.data)
@@ -77,6 +78,7 @@ class RealStack:
             GEARS_MODULE_ARGS='PythonInstallationDir ' + modules,
             TIMESERIES_MODULE=os.path.join(modules, 'redistimeseries.so'),
         )
+        env.update(self.extra_environment)
         return env
 
     def start(self):

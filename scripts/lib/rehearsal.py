@@ -2,6 +2,9 @@
 """Helpers of scripts/rehearse-stack.sh (standard library + PyYAML, which docker-compose brings).
 
   env <service> <redis host:port> <password>     the compose service's environment, for loopback
+  replicated-env <service> <sentinels a,b,c> <password>
+                                                 the same with docker-compose.replicated.yml layered on top,
+                                                 its three Sentinels replaced by the loopback ones
   prometheus <template> <out> <silo targets> <self target>
   panels <phase> <redis port> <password> <prometheus url> <from ms> <to ms>
   counts <redis port> <password> <xadd calls before> <orders written> <customers arrived>
@@ -46,6 +49,20 @@ def env(service, redis_address, password):
     for key, value in variables.items():
         value = re.sub(r'\$\{REDIS_PASSWORD[^}]*\}', password, str(value))
         value = value.replace('redis:6379', redis_address)
+        print('%s=%s' % (key, value))
+
+
+def replicated_env(service, sentinels, password):
+    """Like env, with docker-compose.replicated.yml's environment layered on, as `docker compose -f -f` does."""
+    variables = dict(compose()['services'][service].get('environment') or {})
+    with open(os.path.join(ROOT, 'docker-compose.replicated.yml')) as handle:
+        layered = yaml.safe_load(handle)['services'].get(service) or {}
+    variables.update(layered.get('environment') or {})
+    loopback = sentinels.split(',')
+    for key, value in variables.items():
+        value = re.sub(r'\$\{REDIS_PASSWORD[^}]*\}', password, str(value))
+        for number, address in enumerate(loopback, start=1):
+            value = value.replace('sentinel-%d:26379' % number, address)
         print('%s=%s' % (key, value))
 
 
@@ -209,6 +226,9 @@ def main(argv):
     verb = argv[1]
     if verb == 'env':
         env(argv[2], argv[3], argv[4])
+        return 0
+    if verb == 'replicated-env':
+        replicated_env(argv[2], argv[3], argv[4])
         return 0
     if verb == 'prometheus':
         prometheus(*argv[2:6])

@@ -409,7 +409,7 @@ public sealed partial class ComposeFileTests
             .Where(l => l.Length > 0 && !l.StartsWith('#'))
             .ToList();
         var users = lines.ToDictionary(l => l.Split(' ')[1], l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Equal(new[] { "default", "gears", "grafana", "healthcheck", "popupstore" },
+        Assert.Equal(new[] { "default", "gears", "grafana", "healthcheck", "popupstore", "replication", "sentinel" },
             users.Keys.Order(StringComparer.Ordinal).ToArray());
         Assert.Contains("off", users["default"]);
 
@@ -437,6 +437,15 @@ public sealed partial class ComposeFileTests
         }
 
         Assert.Equal(new[] { "+ping" }, users["healthcheck"].Where(r => r.StartsWith('+')).ToArray());
+
+        // Replicas and Sentinels (docs/failover.md): what replication and Sentinel send, nothing else, no keys.
+        Assert.Equal(new[] { "+psync", "+replconf", "+ping" }, users["replication"].Where(r => r.StartsWith('+')).ToArray());
+        Assert.DoesNotContain(users["replication"], r => r.StartsWith('~') || r.StartsWith('&'));
+        Assert.Equal(
+            new[] { "+client|kill", "+client|setname", "+config|rewrite", "+exec", "+info", "+multi", "+ping", "+publish", "+replicaof", "+role", "+script|kill", "+slaveof", "+subscribe" },
+            users["sentinel"].Where(r => r.StartsWith('+')).Order(StringComparer.Ordinal).ToArray());
+        Assert.Equal(new[] { "&__sentinel__:hello" }, users["sentinel"].Where(r => r.StartsWith('&')).ToArray());
+        Assert.DoesNotContain(users["sentinel"], r => r.StartsWith('~'));
     }
 
     [GeneratedRegex(@"(?im)^FROM\s+(?:--platform=\S+\s+)?(?<image>\S+)(?:\s+AS\s+(?<stage>\S+))?\s*$")]

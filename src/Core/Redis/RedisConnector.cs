@@ -3,7 +3,9 @@ using StackExchange.Redis;
 namespace PopupStore.Core.Redis;
 
 /// <summary>
-/// Opens the one multiplexer a process shares, and turns the ways that fails into one clear line.
+/// Opens the one multiplexer a process shares, and turns the ways that fails into one clear line. A connection
+/// string that names Sentinels and <c>serviceName=</c> connects to the primary they name and follows their
+/// promotions (StackExchange.Redis listens for +switch-master).
 /// </summary>
 public static class RedisConnector
 {
@@ -39,8 +41,11 @@ public static class RedisConnector
         var options = Parse(connectionString);
         var wait = timeout ?? TimeSpan.FromSeconds(10);
         options.ConnectTimeout = (int)Math.Min(wait.TotalMilliseconds, int.MaxValue);
-        var where = string.Join(",", options.EndPoints.Select(e => e.ToString()));
+        var where = Where(options);
 
+        // Connecting through Sentinel replaces the options' endpoints with the primary's: the probes below need
+        // the options as written.
+        var asWritten = options.Clone();
         ConnectionMultiplexer multiplexer;
         try
         {
@@ -48,7 +53,7 @@ public static class RedisConnector
         }
         catch (RedisConnectionException ex)
         {
-            throw Explain(ex, where);
+            throw !string.IsNullOrEmpty(asWritten.ServiceName) ? await SentinelDiagnosis.ExplainAsync(asWritten, ex, where) : Explain(ex, where);
         }
 
         // A refused AUTH does not always reach the PING: the client may keep reconnecting and the PING time out in
@@ -82,15 +87,20 @@ public static class RedisConnector
                     // The client may not have tried again before the deadline (its reconnections back off), and its
                     // first refusal came before anything listened: one connection that gives up at its first failure
                     // says whether that failure is the credentials.
-                    if (late && !credentialsRefused && !IsAuthentication(ex))
+                    // Through Sentinel the client may hand back a multiplexer that has no primary at all (unknown
+                    // service, credentials the Sentinels refuse): asking the Sentinels says which.
+                    var sentinel = !string.IsNullOrEmpty(asWritten.ServiceName);
+                    if (late && !credentialsRefused && !IsAuthentication(ex) && !sentinel)
                     {
-                        credentialsRefused = await RefusesCredentialsAsync(options);
+                        credentialsRefused = await RefusesCredentialsAsync(asWritten);
                     }
 
                     if (late || credentialsRefused || IsAuthentication(ex))
                     {
                         await multiplexer.DisposeAsync();
-                        throw credentialsRefused ? Refused(ex, where) : Explain(ex, where);
+                        throw credentialsRefused ? Refused(ex, where)
+                            : sentinel ? await SentinelDiagnosis.ExplainAsync(asWritten, ex, where)
+                            : Explain(ex, where);
                     }
 
                     await Task.Delay(200);
@@ -119,21 +129,28 @@ public static class RedisConnector
         }
     }
 
-    private static bool IsAuthentication(Exception ex) =>
+    /// <summary>"at 127.0.0.1:6379", or for Sentinel "Sentinel 10.0.0.1:26379,10.0.0.2:26379 (service popupstore)".</summary>
+    private static string Where(ConfigurationOptions options)
+    {
+        var endpoints = string.Join(",", options.EndPoints.Select(e => e.ToString()));
+        return !string.IsNullOrEmpty(options.ServiceName) ? $"Sentinel {endpoints} (service {options.ServiceName})" : $"at {endpoints}";
+    }
+
+    internal static bool IsAuthentication(Exception ex) =>
         ex is RedisConnectionException { FailureType: ConnectionFailureType.AuthenticationFailure }
         || ex.Message.Contains("WRONGPASS", StringComparison.OrdinalIgnoreCase)
         || ex.Message.Contains("NOAUTH", StringComparison.OrdinalIgnoreCase)
         || ex.InnerException is { } inner && IsAuthentication(inner);
 
-    private static RedisSetupException Explain(Exception ex, string where) =>
+    internal static RedisSetupException Explain(Exception ex, string where) =>
         IsAuthentication(ex)
             ? Refused(ex, where)
-            : new RedisSetupException($"Redis at {where} is unreachable: {FirstLine(ex.Message)}", ex);
+            : new RedisSetupException($"Redis {where} is unreachable: {FirstLine(ex.Message)}", ex);
 
-    private static RedisSetupException Refused(Exception ex, string where) =>
-        new($"Redis at {where} refused the credentials (wrong user or password in the connection string).", ex);
+    internal static RedisSetupException Refused(Exception ex, string where) =>
+        new($"Redis {where} refused the credentials (wrong user or password in the connection string).", ex);
 
-    private static string FirstLine(string message)
+    internal static string FirstLine(string message)
     {
         var end = message.IndexOfAny(['\r', '\n']);
         return end < 0 ? message : message[..end];

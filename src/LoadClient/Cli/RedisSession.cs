@@ -13,8 +13,23 @@ public static class RedisSession
     public static Task<int> RunAsync(ParseResult parse, Func<IConnectionMultiplexer, Task<int>> command) =>
         RunAsync(parse.GetValue(CommonOptions.Redis)!, parse.InvocationConfiguration.Error, command);
 
+    /// <summary>
+    /// How long a command may wait for Redis through Sentinel unless the connection string sets
+    /// <c>asyncTimeout</c>: longer than a failover (at most 10 s, docs/failover.md), so a command issued while the
+    /// primary is being replaced waits in the client's backlog for the new one instead of ending the run.
+    /// </summary>
+    public static readonly TimeSpan FailoverTimeout = TimeSpan.FromSeconds(15);
+
+    /// <summary>The connection string with <see cref="FailoverTimeout"/> added when it names Sentinels.</summary>
+    public static string ThroughFailover(string connectionString) =>
+        connectionString.Contains("serviceName=", StringComparison.OrdinalIgnoreCase)
+        && !connectionString.Contains("asyncTimeout=", StringComparison.OrdinalIgnoreCase)
+            ? $"{connectionString},asyncTimeout={FailoverTimeout.TotalMilliseconds:0}"
+            : connectionString;
+
     public static async Task<int> RunAsync(string connectionString, TextWriter error, Func<IConnectionMultiplexer, Task<int>> command)
     {
+        connectionString = ThroughFailover(connectionString);
         IConnectionMultiplexer redis;
         var timeout = ConnectTimeout(connectionString);
         try
