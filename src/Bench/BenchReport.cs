@@ -90,20 +90,20 @@ public sealed record BenchReport(
         var rounds = Rounds is { Count: > 1 } all ? $"; median of {all.Count} rounds" : string.Empty;
         output.WriteLine($"Pop-up Store benchmark: {Scenario.Buyers} buyers, {Scenario.Units} units, {Scenario.DuplicateRatio:P0} duplicates; Redis {RedisVersion}; {Cores} cores{rounds}");
         output.WriteLine();
-        output.WriteLine("| measure | orders/s | p50 ms | p99 ms | max ms | sell-out after arrival s | purchases orders/s | steady orders/s | steady p50 | steady p99 | steady max | steady GC pause longest ms | steady GC paused % | peak MiB per silo | MiB per 100k buyers | silo CPU us/order | silo CPU us/order purchases | silo CPU share % purchases | Redis us/order | Redis us/order purchases | client CPU us/order purchases | invariants |");
-        output.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---|---:|---:|---:|---|");
+        output.WriteLine("| measure | orders/s | p50 ms | p99 ms | max ms | sell-out after arrival s | purchases orders/s | steady orders/s | steady p50 | steady p99 | steady max | steady GC pause longest ms | steady GC paused % | peak MiB per silo | MiB per 100k buyers | silo CPU us/order | silo CPU us/order purchases | silo CPU share % purchases | Redis us/order | Redis us/order purchases | client CPU us/order purchases | FCFS % flash | latest buyer rank flash | invariants |");
+        output.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---|");
         foreach (var r in Rows)
         {
             if (r.Note is { } note)
             {
-                output.WriteLine($"| {r.Name} | not measured: {note} | | | | | | | | | | | | | | | | | | | | |");
+                output.WriteLine($"| {r.Name} | not measured: {note} | | | | | | | | | | | | | | | | | | | | | | |");
                 continue;
             }
 
             output.WriteLine(
                 $"| {r.Name} | {N(r.OrdersPerSecond)} | {N(r.P50)} | {N(r.P99)} | {N(r.Max)} | {N(r.SellOutAfterArrivalSeconds, "0.00")} | " +
                 $"{N(r.PurchaseOrdersPerSecond)} | {N(r.SteadyOrdersPerSecond)} | {N(r.SteadyP50)} | {N(r.SteadyP99)} | {N(r.SteadyMax)} | {(r.SteadyGcPauseLongestMs is { } gc ? $"≤{N(gc)}" : "-")} | {N(r.SteadyGcPausedPercent, "0.0")} | " +
-                $"{(r.PeakMemoryMiB is { Count: > 0 } m ? string.Join(" / ", m.Select(x => N(x))) : "-")} | {N(r.MiBPer100kBuyers)} | {N(r.SiloCpuMicrosecondsPerOrder)} | {N(r.PurchaseSiloCpuMicrosecondsPerOrder)} | {(r.PurchaseSiloCpuSharePercent is { Count: > 0 } sh ? string.Join(" / ", sh.Select(x => N(x))) : "-")} | {N(r.RedisCpuMicrosecondsPerOrder, "0.0")} | {N(r.PurchaseRedisCpuMicrosecondsPerOrder, "0.0")} | {N(r.PurchaseClientCpuMicrosecondsPerOrder)} | {(r.Passed ? "ok" : "FAIL")} |");
+                $"{(r.PeakMemoryMiB is { Count: > 0 } m ? string.Join(" / ", m.Select(x => N(x))) : "-")} | {N(r.MiBPer100kBuyers)} | {N(r.SiloCpuMicrosecondsPerOrder)} | {N(r.PurchaseSiloCpuMicrosecondsPerOrder)} | {(r.PurchaseSiloCpuSharePercent is { Count: > 0 } sh ? string.Join(" / ", sh.Select(x => N(x))) : "-")} | {N(r.RedisCpuMicrosecondsPerOrder, "0.0")} | {N(r.PurchaseRedisCpuMicrosecondsPerOrder, "0.0")} | {N(r.PurchaseClientCpuMicrosecondsPerOrder)} | {N(r.FirstComePercent, "0.00")} | {N(r.LatestBuyerRank)} | {(r.Passed ? "ok" : "FAIL")} |");
         }
 
         output.WriteLine();

@@ -67,6 +67,8 @@ public static class BenchRounds
             M(r => r.SteadyGcPausedPercent))
         {
             ScriptMicrosecondsPerOrder = M(r => r.ScriptMicrosecondsPerOrder),
+            FirstComePercent = rows.Select(r => r.FirstComePercent).Min(),
+            LatestBuyerRank = rows.Select(r => r.LatestBuyerRank).Max(),
         };
     }
 

@@ -28,4 +28,13 @@ public sealed record BenchRow(
 {
     /// <summary>For the limit rows: Redis' own time inside the script calls per order (INFO commandstats).</summary>
     public double? ScriptMicrosecondsPerOrder { get; init; }
+
+    /// <summary>
+    /// The flash crowd's share of units sold to the first U customers by arrival, in percent (ArrivalOrder); over
+    /// several rounds the lowest, since it is a promise and not a typical value.
+    /// </summary>
+    public double? FirstComePercent { get; init; }
+
+    /// <summary>The flash crowd's latest-arriving buyer's arrival rank (U when the units went strictly by arrival).</summary>
+    public int? LatestBuyerRank { get; init; }
 }

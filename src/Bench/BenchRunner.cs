@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using PopupStore.Core.Invariants;
 using PopupStore.Core.Sales;
 using PopupStore.LoadClient.Load;
 using PopupStore.LoadClient.Report;
@@ -171,6 +172,9 @@ public sealed class BenchRunner(IConnectionMultiplexer redis, string connectionS
         var flash = await around(() => RunCommand.ExecuteAsync(
             redis, new LoadSettings(scenario.Buyers, scenario.DuplicateRatio, null, 0, 0, AnswerTimeout, scenario.Seed), TextWriter.Null, CancellationToken.None, storefront: storefront));
         log.WriteLine($"{name}: flash {flash.OrdersPerSecond:0} orders/s, p50 {flash.Latency.P50} ms, p99 {flash.Latency.P99} ms, invariants {(flash.Passed ? "ok" : "FAIL")}");
+        // Read before the next sale replaces the outcome streams: the flash crowd is the one larger than the stock.
+        var firstCome = await ArrivalOrder.MeasureAsync(redis);
+        log.WriteLine($"{name}: first come, first served: {firstCome}");
 
         // The flash crowd is mostly rejections once the units are gone, the cheap path. Latency is
         // measured on the expensive one: a sale with stock for everybody, first saturated to find the
@@ -249,7 +253,11 @@ public sealed class BenchRunner(IConnectionMultiplexer redis, string connectionS
             PurchaseSiloCpuMicrosecondsPerOrder: purchaseSiloCpu,
             PurchaseSiloCpuSharePercent: purchaseSiloShares,
             SteadyGcPauseLongestMs: steadyGc?.LongestAtMostMs,
-            SteadyGcPausedPercent: steadyPaused);
+            SteadyGcPausedPercent: steadyPaused)
+        {
+            FirstComePercent = Math.Round(100 * firstCome.Share, 2),
+            LatestBuyerRank = firstCome.LatestBuyerRank,
+        };
     }
 
     private static List<TimeSpan> SiloCpuSpent(IReadOnlyList<TimeSpan> before, IReadOnlyList<TimeSpan> after) =>
