@@ -28,6 +28,7 @@ public sealed partial class ReplicaConfirmation : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _lock = new();
     private List<Caller> _waiting = [];
+    private string? _unraisedMark;
     private readonly Task _rounds;
 
     private ReplicaConfirmation(IConnectionMultiplexer connection, int replicas, TimeSpan wait, ILogger logger)
@@ -146,7 +147,8 @@ public sealed partial class ReplicaConfirmation : IAsyncDisposable
                         LogReleased(TimeSpan.FromMilliseconds(Environment.TickCount64 - heldSince), _replicas);
                     }
 
-                    RaiseMark(round.ProbedAt);
+                    // Raised by the next probe, or by the quiet round if none comes soon.
+                    _unraisedMark = round.ProbedAt;
                     markBehind = true;
                     break;
                 }
@@ -176,8 +178,10 @@ public sealed partial class ReplicaConfirmation : IAsyncDisposable
         var nonce = Guid.NewGuid().ToString("N");
         try
         {
+            var mark = _unraisedMark ?? string.Empty;
+            _unraisedMark = null;
             var probed = (RedisResult[])(await PopupScripts.ConfirmProbe.EvaluateAsync(
-                database, [_probe], [nonce, (long)ProbeLifetime.TotalMilliseconds]))!;
+                database, [_probe, RedisKeys.Confirmed], [nonce, (long)ProbeLifetime.TotalMilliseconds, mark]))!;
             var probedAt = (string?)probed[0];
             var server = (string?)probed[1];
 

@@ -4,8 +4,9 @@
 -- The probe is this gate's own key holding a nonce, so the gate can also tell, after the WAIT, that it still
 -- talks to the server it probed (a connection re-established to a promoted replica answers WAIT at once).
 --
--- KEYS: sale:confirming:<gate>
--- ARGV: nonce, how long the probe key lives (ms)
+-- KEYS: sale:confirming:<gate>, sale:confirmed
+-- ARGV: nonce, how long the probe key lives (ms), the clock of this gate's last confirmed probe ('' when none is
+--       waiting): raised into sale:confirmed here, so a busy gate needs no call of its own for it
 -- Returns: Redis' clock at the probe (ms): once the probe is confirmed, every outcome stream entry dated before that
 --          millisecond is confirmed too; and the server's replication id, which a promoted replica or a restarted
 --          server does not share: answers held across rounds were stored under one replication id and are only
@@ -13,5 +14,9 @@
 
 local replid = string.match(redis.call('INFO', 'replication'), 'master_replid:(%w+)') or ''
 local clock = redis.call('TIME')
+local confirmed = tonumber(ARGV[3])
+if confirmed and confirmed > (tonumber(redis.call('GET', KEYS[2])) or 0) then
+  redis.call('SET', KEYS[2], ARGV[3])
+end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 return { tostring(tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)), replid }
