@@ -100,7 +100,7 @@ public sealed class RedisProcess : IAsyncDisposable
         var file = Path.Combine(directory, "sentinel.conf");
         await File.WriteAllTextAsync(
             file,
-            $"port {port.ToString(CultureInfo.InvariantCulture)}\nbind 127.0.0.1\ndir {directory}\ndaemonize no\n{settings}\n");
+            $"port {port.ToString(CultureInfo.InvariantCulture)}\nbind 127.0.0.1\ndir {directory}\ndaemonize no\nlogfile {Path.Combine(directory, "sentinel.log")}\n{settings}\n");
         string[] arguments = [file, "--sentinel"];
         var server = new RedisProcess(port, directory, null, binary, arguments, Launch(binary, arguments));
         await server.WaitUntilReadyAsync();

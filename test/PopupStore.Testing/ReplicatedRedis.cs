@@ -226,6 +226,15 @@ public sealed class ReplicatedRedis : IAsyncDisposable
         return string.Join("; ", lines);
     }
 
+    /// <summary>The last lines of every Sentinel's log (elections, promotions, reconfigurations), for the test output.</summary>
+    public string SentinelLogs(int lines = 30) =>
+        string.Join(Environment.NewLine, Sentinels.Select(s =>
+        {
+            var log = Path.Combine(s.Directory, "sentinel.log");
+            var text = File.Exists(log) ? File.ReadAllLines(log).TakeLast(lines) : ["(no log)"];
+            return $"--- sentinel {s.Port}{Environment.NewLine}{string.Join(Environment.NewLine, text)}";
+        }));
+
     public async ValueTask DisposeAsync()
     {
         foreach (var sentinel in Sentinels)

@@ -37,7 +37,7 @@ public sealed class FailoverSale
     public IEnumerable<Told> AllTold => Crowd.TellsByOrder.Values.Concat(Watcher.TellsByOrder.Values);
 
     /// <summary>
-    /// Runs the sale (about 12 s of arrivals) and <paramref name="fault"/> <paramref name="faultAfter"/> into it;
+    /// Runs the sale (about 10 s of arrivals) and <paramref name="fault"/> <paramref name="faultAfter"/> into it;
     /// returns once every buyer was told and the queue is drained on the primary of the end.
     /// </summary>
     public async Task RunAsync(TimeSpan faultAfter, Func<Task> fault)
@@ -45,7 +45,7 @@ public sealed class FailoverSale
         await _cluster.Sales.StartAsync(Units, TimeSpan.FromMinutes(10), force: false);
         using var stopWatching = new CancellationTokenSource();
         var watching = Watcher.RunAsync(stopWatching.Token);
-        var feeding = Feed.WriteAsync(StreamOrders, chunk: 20, every: TimeSpan.FromMilliseconds(200));
+        var feeding = Feed.WriteAsync(StreamOrders, chunk: 20, every: TimeSpan.FromMilliseconds(170));
         var buying = Crowd.RunAsync(StorefrontBuyers, TimeSpan.FromMilliseconds(25));
         await Task.Delay(faultAfter);
         await fault();
