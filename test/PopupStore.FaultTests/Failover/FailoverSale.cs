@@ -50,7 +50,17 @@ public sealed class FailoverSale
         await Task.Delay(faultAfter);
         await fault();
         await feeding;
-        await buying;
+        try
+        {
+            await buying;
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException(
+                $"{ex.Message}{Environment.NewLine}{await _cluster.Redis.DescribeAsync()}{Environment.NewLine}{_cluster.Redis.SentinelLogs(15)}{Environment.NewLine}{_cluster.SiloLogs()}",
+                ex);
+        }
+
         await Drain.WaitAsync(_cluster.Connection, TimeSpan.FromSeconds(60));
 
         // The watcher reads on until what it may read (sale:confirmed) has caught up with the last answer.

@@ -14,7 +14,7 @@ namespace PopupStore.FaultTests.Failover;
 /// </summary>
 public sealed class StorefrontCrowd(IReadOnlyList<SiloProcess> silos, string prefix, Stopwatch clock)
 {
-    private static readonly TimeSpan GiveUpAfter = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan GiveUpAfter = TimeSpan.FromSeconds(60);
 
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(15) };
 
