@@ -155,6 +155,25 @@ public sealed class ReplicatedRedis : IAsyncDisposable
     public static async Task<string?> RoleAsync(RedisProcess server) =>
         (await InfoAsync(server, "replication"))?.GetValueOrDefault("role");
 
+    /// <summary>
+    /// True while both replicas still replicate through their relays: Sentinel points a replica straight at the primary
+    /// once it has been reading from another address for <see cref="SentinelSettings.FailoverTimeout"/>.
+    /// </summary>
+    public async Task<bool> ReplicatingThroughRelaysAsync()
+    {
+        for (var i = 0; i < Relays.Count; i++)
+        {
+            var info = await InfoAsync(Servers[i + 1], "replication");
+            if (info?.GetValueOrDefault("master_port") != Relays[i].Port.ToString(CultureInfo.InvariantCulture)
+                || info.GetValueOrDefault("master_link_status") != "up")
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>Stalls both replication links: the primary keeps taking writes, the replicas hear nothing.</summary>
     public void PauseReplication()
     {

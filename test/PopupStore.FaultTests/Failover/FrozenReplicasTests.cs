@@ -26,6 +26,7 @@ public sealed class FrozenReplicasTests(ITestOutputHelper output)
 
         await sale.RunAsync(TimeSpan.FromSeconds(2), async () =>
         {
+            Assert.True(await cluster.Redis.ReplicatingThroughRelaysAsync(), await cluster.Redis.DescribeAsync());
             cluster.Redis.PauseReplication();
             stalledAt = sale.Clock.Elapsed;
             await Task.Delay(Stall);

@@ -28,6 +28,9 @@ public sealed class PrimaryKillTests(ITestOutputHelper output)
         var gears = version == "6.2";
         await using var cluster = await FailoverCluster.StartAsync(version, Silos, gears);
         var sale = new FailoverSale(cluster, durable: true);
+        var health = new HealthLog(cluster.Silos, sale.Clock);
+        using var stopHealth = new CancellationTokenSource();
+        var sampling = health.RunAsync(stopHealth.Token);
         var old = await cluster.Redis.PrimaryAsync();
         RedisProcess? promoted = null;
         long killedAtMs = 0;
@@ -49,6 +52,9 @@ public sealed class PrimaryKillTests(ITestOutputHelper output)
         });
 
         var recovered = await recovery!;
+        await stopHealth.CancelAsync();
+        await sampling;
+        output.WriteLine($"killed at {(sale.Clock.Elapsed - sinceKill.Elapsed).TotalSeconds:0.0} s on the sale's clock; silos' /health: {health}");
         output.WriteLine($"recovery: first answer on the new primary {recovered.TotalSeconds:0.00} s after the kill");
         var firstTold = sale.Crowd.TellsByOrder.Values.Where(t => t.At > sale.Clock.Elapsed - sinceKill.Elapsed).Select(t => t.At).DefaultIfEmpty().Min();
         output.WriteLine($"first storefront answer after the kill: {(firstTold - (sale.Clock.Elapsed - sinceKill.Elapsed)).TotalSeconds:0.00} s after it");

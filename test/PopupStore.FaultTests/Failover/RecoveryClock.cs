@@ -12,11 +12,8 @@ namespace PopupStore.FaultTests.Failover;
 public static class RecoveryClock
 {
     /// <summary>Redis TIME on <paramref name="server"/> in milliseconds.</summary>
-    public static async Task<long> NowAsync(IConnectionMultiplexer server)
-    {
-        var time = (RedisResult[])(await server.GetDatabase().ExecuteAsync("TIME"))!;
-        return ((long)time[0] * 1000) + ((long)time[1] / 1000);
-    }
+    public static async Task<long> NowAsync(IConnectionMultiplexer server) =>
+        RedisClock.Milliseconds(await server.GetDatabase().ExecuteAsync("TIME"));
 
     /// <summary>Polls whichever server the Sentinels name until it holds an answer given after <paramref name="killedAtMs"/>.</summary>
     public static async Task<TimeSpan> FirstAnswerAfterAsync(ReplicatedRedis redis, RedisProcess old, long killedAtMs, Stopwatch sinceKill, TimeSpan timeout)

@@ -20,6 +20,7 @@ public sealed class ReplicatedRedisTests(ITestOutputHelper output)
         output.WriteLine($"1 primary, 2 replicas, 3 Sentinels ready in {clock.Elapsed.TotalSeconds:0.0} s");
         var old = await redis.PrimaryAsync();
         Assert.Same(redis.Servers[0], old);
+        Assert.True(await redis.ReplicatingThroughRelaysAsync(), await redis.DescribeAsync());
         await using var primary = await old.ConnectAsync();
         await using var replica = await redis.Servers[1].ConnectAsync();
 
@@ -35,7 +36,7 @@ public sealed class ReplicatedRedisTests(ITestOutputHelper output)
         await old.KillAsync();
         var promoted = await redis.WaitForPromotionAsync(old, TimeSpan.FromSeconds(30));
         output.WriteLine($"primary killed; {promoted.Port} promoted in {clock.Elapsed.TotalSeconds:0.0} s");
-        output.WriteLine(redis.SentinelLogs());
+        output.WriteLine(redis.SentinelLogs(12));
         Assert.NotSame(old, promoted);
         await using var next = await promoted.ConnectAsync();
         Assert.Equal("written", (string?)await next.GetDatabase().StringGetAsync("stalled"));

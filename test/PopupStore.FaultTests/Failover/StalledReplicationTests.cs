@@ -36,6 +36,7 @@ public sealed class StalledReplicationTests(ITestOutputHelper output)
 
         await sale.RunAsync(TimeSpan.FromSeconds(2), async () =>
         {
+            Assert.True(await cluster.Redis.ReplicatingThroughRelaysAsync(), await cluster.Redis.DescribeAsync());
             cluster.Redis.PauseReplication();
             await Task.Delay(Stall);
             long killedAtMs;
