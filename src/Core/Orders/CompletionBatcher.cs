@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using PopupStore.Core.Durability;
 using PopupStore.Core.Redis;
 using StackExchange.Redis;
 
@@ -17,9 +18,9 @@ public sealed class CompletionBatcher : IOrderCompletion, IAsyncDisposable
     private readonly SemaphoreSlim _slots;
     private readonly Task _loop;
 
-    public CompletionBatcher(IConnectionMultiplexer redis, int maxBatch = 256, int callsInFlight = 4)
+    public CompletionBatcher(IConnectionMultiplexer redis, int maxBatch = 256, int callsInFlight = 4, AnswerDurability? durability = null)
     {
-        _completer = new OrderCompleter(redis);
+        _completer = new OrderCompleter(redis, durability);
         _maxBatch = maxBatch;
         _slots = new SemaphoreSlim(callsInFlight);
         _loop = Task.Run(SendLoopAsync);

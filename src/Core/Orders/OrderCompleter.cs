@@ -1,13 +1,23 @@
+using PopupStore.Core.Durability;
 using PopupStore.Core.Redis;
 using PopupStore.Core.Scripts;
 using StackExchange.Redis;
 
 namespace PopupStore.Core.Orders;
 
-/// <summary>Runs the completion script: the single place where outcomes are decided and stored.</summary>
-public sealed class OrderCompleter(IConnectionMultiplexer redis) : IOrderCompletion
+/// <summary>
+/// Runs the completion script: the single place where outcomes are decided and stored, and, while answers must be
+/// durable, confirmed on replicas before anyone is told (<see cref="AnswerDurability"/>).
+/// </summary>
+public sealed class OrderCompleter(IConnectionMultiplexer redis, AnswerDurability? durability = null) : IOrderCompletion
 {
     public const int ValuesPerOrder = 8;
+
+    /// <summary>Values before the orders: the good replicas required of the primary, and how stale one may be.</summary>
+    public const int HeaderValues = 2;
+
+    /// <summary>A replica that has not acknowledged for longer is not a good one (Redis' own min-replicas-max-lag default).</summary>
+    public const int ReplicaMaxLagSeconds = 10;
 
     private const string StaleAnswer = "stale";
 
@@ -26,11 +36,13 @@ public sealed class OrderCompleter(IConnectionMultiplexer redis) : IOrderComplet
     /// </summary>
     public async Task<OrderOutcome?[]> CompleteManyAsync(IReadOnlyList<OrderRequest> orders)
     {
-        var values = new RedisValue[orders.Count * ValuesPerOrder];
+        var values = new RedisValue[HeaderValues + (orders.Count * ValuesPerOrder)];
+        values[0] = durability?.RequiredReplicas ?? 0;
+        values[1] = ReplicaMaxLagSeconds;
         for (var i = 0; i < orders.Count; i++)
         {
             var order = orders[i];
-            var at = i * ValuesPerOrder;
+            var at = HeaderValues + (i * ValuesPerOrder);
             values[at] = order.OrderId;
             values[at + 1] = order.CustomerId;
             values[at + 2] = order.Ticket;
@@ -42,6 +54,12 @@ public sealed class OrderCompleter(IConnectionMultiplexer redis) : IOrderComplet
         }
 
         var result = (RedisResult[])(await PopupScripts.CompleteOrders.EvaluateAsync(redis.GetDatabase(), Keys, values))!;
+        if (durability is not null)
+        {
+            // Outcomes replayed from an earlier call are confirmed too: the call that wrote them may still be waiting.
+            await durability.ConfirmAsync();
+        }
+
         var outcomes = new OrderOutcome?[orders.Count];
         for (var i = 0; i < outcomes.Length; i++)
         {

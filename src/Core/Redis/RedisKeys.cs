@@ -35,6 +35,16 @@ public static class RedisKeys
     /// <summary>Every order the storefront took (field as in <see cref="AnswerField"/>) to its entry id in queue:orders.</summary>
     public static readonly RedisKey WebOrders = "sale:web-orders";
 
+    /// <summary>
+    /// A time on Redis' clock (ms): every queue:complete and queue:rejected entry dated before it is on the replicas the
+    /// durable-answer gate requires, so a stream reader that tells buyers tells only those (docs/guarantees.md).
+    /// Absent while the gate is off.
+    /// </summary>
+    public static readonly RedisKey Confirmed = "sale:confirmed";
+
+    /// <summary>The probe key of one durable-answer gate (one per silo process); it expires on its own.</summary>
+    public static RedisKey Confirming(string gate) => "sale:confirming:" + gate;
+
     public const string ConsumerGroup = "popup";
 
     /// <summary>
@@ -46,7 +56,7 @@ public static class RedisKeys
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Encoding.UTF8.GetByteCount(customerId)}:{customerId}:{orderId}");
 
     /// <summary>What a sale produced: every new sale starts with these cleared.</summary>
-    public static readonly RedisKey[] Outcomes = [Buyers, Answered, Counts, Complete, Rejected, WebOrders];
+    public static readonly RedisKey[] Outcomes = [Buyers, Answered, Counts, Complete, Rejected, WebOrders, Confirmed];
 
     /// <summary>The queues: a forced start or a reset clears these too.</summary>
     public static readonly RedisKey[] Queues = [Orders, Customers];

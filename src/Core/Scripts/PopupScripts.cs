@@ -21,7 +21,14 @@ public static class PopupScripts
     /// <summary>Takes a storefront order: writes it to the streams once per order id.</summary>
     public static RedisScript SubmitWebOrder { get; } = RedisScript.FromResource("submit_web_order.lua");
 
-    public static IReadOnlyList<RedisScript> All { get; } = [CompleteOrders, StartSale, CloseSale, AckOrders, RemoveConsumer, StreamCounters, SubmitWebOrder];
+    /// <summary>The durable-answer gate's probe: written after the answers it confirms.</summary>
+    public static RedisScript ConfirmProbe { get; } = RedisScript.FromResource("confirm_probe.lua");
+
+    /// <summary>Raises sale:confirmed, the stream readers' mark of replicated answers.</summary>
+    public static RedisScript RaiseConfirmed { get; } = RedisScript.FromResource("raise_confirmed.lua");
+
+    public static IReadOnlyList<RedisScript> All { get; } =
+        [CompleteOrders, StartSale, CloseSale, AckOrders, RemoveConsumer, StreamCounters, SubmitWebOrder, ConfirmProbe, RaiseConfirmed];
 
     public static async Task LoadAllAsync(IConnectionMultiplexer multiplexer)
     {

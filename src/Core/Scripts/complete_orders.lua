@@ -29,7 +29,8 @@
 -- answered replay their stored outcome.
 --
 -- KEYS: product, sale, sale:buyers, sale:answered, sale:counts, queue:complete, queue:rejected, queue:customers
--- ARGV: per order, eight values: order id, customer id, ticket ('' when none), order entry id,
+-- ARGV: first two values: good replicas the primary must have before anything is written (0: no demand), and the
+--       most seconds since a replica's last acknowledgement for it to count as good; then per order, eight values: order id, customer id, ticket ('' when none), order entry id,
 --       invalid reason ('' when valid), sale generation seen when the entry was read ('' = not checked),
 --       order id the customer's grain saw the customer buy with in this sale ('' when not known). The
 --       grain's word is a hint, checked against sale:buyers: a grain can be misled, sale:buyers cannot;
@@ -39,6 +40,27 @@
 
 local product, sale, buyers, answered, counts = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local complete, rejected, customers = KEYS[6], KEYS[7], KEYS[8]
+local required_replicas, replica_max_lag = tonumber(ARGV[1]) or 0, tonumber(ARGV[2]) or 10
+local first_order = 3
+
+-- The replica fence, while answers must be durable: a primary that lost its replicas (a stale primary a failover
+-- left behind, still taking writes until Sentinel demotes it) decides nothing, since what it writes is discarded
+-- when it becomes a replica. min-replicas-to-write does the same for plain writes, but Redis 6.2 does not apply it
+-- inside scripts. Refused as NOREPLICAS, a Redis condition callers retry and never count against the orders.
+if required_replicas > 0 then
+  local good = 0
+  for line in string.gmatch(redis.call('INFO', 'replication'), '[^\r\n]+') do
+    if string.match(line, '^slave%d+:') then
+      local state, lag = string.match(line, 'state=(%a+)'), tonumber(string.match(line, 'lag=(%d+)'))
+      if state == 'online' and lag and lag <= replica_max_lag then
+        good = good + 1
+      end
+    end
+  end
+  if good < required_replicas then
+    return redis.error_reply('NOREPLICAS ' .. good .. ' good replicas, ' .. required_replicas .. ' required to decide orders')
+  end
+end
 
 -- The sale and the clock are read once: a batch is answered at one instant.
 local settings = redis.call('HMGET', sale, 'opens', 'closes', 'state', 'closed', 'generation', 'opened-after', 'closed-after')
@@ -247,7 +269,7 @@ end
 
 local results = {}
 local function answer_all()
-  for i = 1, #ARGV, 8 do
+  for i = first_order, #ARGV, 8 do
     local order, customer, ticket, seen = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 5]
     if seen ~= '' and seen ~= generation then
       results[#results + 1] = 'stale'

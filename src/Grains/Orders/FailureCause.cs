@@ -50,6 +50,7 @@ public static class FailureCause
         && (typeName.Contains("StackExchange.Redis", StringComparison.Ordinal)
             || typeName.Contains(nameof(TimeoutException), StringComparison.Ordinal)
             || typeName.Contains(nameof(SaleChangedException), StringComparison.Ordinal)
+            || typeName.Contains("AnswerNotConfirmedException", StringComparison.Ordinal)
             || typeName.Contains("CanceledException", StringComparison.Ordinal)
             || typeName.StartsWith("Orleans.", StringComparison.Ordinal));
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using PopupStore.Core.Durability;
 
 namespace PopupStore.Grains.Orders;
 
@@ -72,6 +73,21 @@ public sealed class OrderProcessingOptions : IValidatableObject
     /// <summary>Longest time one poller tick keeps reading full batches before yielding its turn.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "365.00:00:00", ErrorMessage = "Processing:MaxTickDuration must be at least 1 ms.")]
     public TimeSpan MaxTickDuration { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// Whether a buyer is told an outcome only once a replica holds it: <c>Auto</c> (on when the connection string
+    /// names Sentinels or the primary has a replica), <c>On</c>, or <c>Off</c>.
+    /// </summary>
+    [EnumDataType(typeof(DurabilityMode), ErrorMessage = "Processing:DurableAnswers must be Auto, On or Off.")]
+    public DurabilityMode DurableAnswers { get; set; } = DurabilityMode.Auto;
+
+    /// <summary>Replicas that must hold an outcome before it is told, while answers are durable.</summary>
+    [Range(1, 16, ErrorMessage = "Processing:DurableReplicas must be between {1} and {2}.")]
+    public int DurableReplicas { get; set; } = 1;
+
+    /// <summary>Longest WAIT of one confirmation round; a round that falls short is repeated, answers held meanwhile.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:01:00", ErrorMessage = "Processing:DurableWait must be between 1 ms and 1 minute.")]
+    public TimeSpan DurableWait { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>
     /// The checks that involve the grain call timeout: a poller's batch waits for its slowest grain call

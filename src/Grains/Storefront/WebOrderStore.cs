@@ -1,3 +1,4 @@
+using PopupStore.Core.Durability;
 using PopupStore.Core.Orders;
 using PopupStore.Core.Redis;
 using PopupStore.Core.Scripts;
@@ -8,9 +9,10 @@ namespace PopupStore.Grains.Storefront;
 /// <summary>
 /// The storefront's side of Redis: takes an order once (<c>sale:web-orders</c>) and finds answers
 /// (<c>sale:answered</c>), both by the order's identity, its customer and its order id
-/// (<see cref="RedisKeys.AnswerField"/>). Outcomes are still written only by the completion script.
+/// (<see cref="RedisKeys.AnswerField"/>). Outcomes are still written only by the completion script. An outcome read
+/// here is handed out only once <see cref="AnswerDurability"/> confirms it, like one the script returns.
 /// </summary>
-public sealed class WebOrderStore(IConnectionMultiplexer redis)
+public sealed class WebOrderStore(IConnectionMultiplexer redis, AnswerDurability durability)
 {
     private static readonly RedisKey[] SubmitKeys = [RedisKeys.WebOrders, RedisKeys.Answered, RedisKeys.Customers, RedisKeys.Orders];
 
@@ -19,13 +21,19 @@ public sealed class WebOrderStore(IConnectionMultiplexer redis)
     public async Task<WebOrderSubmission> SubmitAsync(string orderId, string customerId)
     {
         var result = (RedisResult[])(await PopupScripts.SubmitWebOrder.EvaluateAsync(Database, SubmitKeys, [orderId, customerId]))!;
-        return (string)result[0]! switch
+        var submission = (string)result[0]! switch
         {
             "written" => new WebOrderSubmission(WebOrderStatus.Written, EntryId: (string)result[1]!),
             "pending" => new WebOrderSubmission(WebOrderStatus.Pending),
             "answered" => new WebOrderSubmission(WebOrderStatus.Answered, OrderResults.FromWire((string)result[1]!)),
             var other => throw new InvalidOperationException($"submit_web_order.lua returned '{other}'."),
         };
+        if (submission.Status == WebOrderStatus.Answered)
+        {
+            await durability.ConfirmAsync();
+        }
+
+        return submission;
     }
 
     /// <summary>What Redis knows of this customer's order: whether the storefront took it, and its outcome.</summary>
@@ -38,6 +46,11 @@ public sealed class WebOrderStore(IConnectionMultiplexer redis)
         var answer = batch.HashGetAsync(RedisKeys.Answered, field);
         batch.Execute();
         await Task.WhenAll(taken, answer);
+        if (!answer.Result.IsNull)
+        {
+            await durability.ConfirmAsync();
+        }
+
         return new WebOrderLookup(taken.Result, answer.Result.IsNull ? null : OrderResults.FromWire((string)answer.Result!));
     }
 
@@ -55,6 +68,11 @@ public sealed class WebOrderStore(IConnectionMultiplexer redis)
         }
 
         var values = await Database.HashGetAsync(RedisKeys.Answered, fields);
+        if (values.Any(value => !value.IsNull))
+        {
+            await durability.ConfirmAsync();
+        }
+
         var results = new OrderResult?[values.Length];
         for (var i = 0; i < values.Length; i++)
         {

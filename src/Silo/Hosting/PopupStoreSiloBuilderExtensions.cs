@@ -22,6 +22,7 @@ public static class PopupStoreSiloBuilderExtensions
         this ISiloBuilder silo, IConnectionMultiplexer redis, string connectionString, IConfiguration configuration)
     {
         silo.Services.AddSingleton(redis);
+        silo.Services.AddSingleton(new RedisConnectionString(connectionString));
         silo.AddCustomerPlacement();
         silo.Services.AddOrderProcessing(configuration);
         silo.Services.AddStorefrontOrders(configuration);

@@ -1,3 +1,4 @@
+using PopupStore.Core.Durability;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using PopupStore.Core.Orders;
@@ -69,7 +70,7 @@ public sealed class AnswerWatcherTests(RedisFixture redis) : IClassFixture<Redis
     }
 
     private AnswerWatcher Watcher() => new(
-        new WebOrderStore(redis.Redis),
+        new WebOrderStore(redis.Redis, AnswerDurability.Off(redis.Redis)),
         Options.Create(new StorefrontOptions { AnswerPollInterval = Interval }),
         NullLogger<AnswerWatcher>.Instance);
 }
