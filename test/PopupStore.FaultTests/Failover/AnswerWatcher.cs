@@ -7,9 +7,9 @@ namespace PopupStore.FaultTests.Failover;
 
 /// <summary>
 /// What stream producers are told: a reader following queue:complete and queue:rejected through the Sentinels as a
-/// producer would, keeping the first outcome it read per order. With <c>durable</c> it reads only up to the id in
-/// <c>sale:confirmed</c> (entries known to be on a replica), as docs/guarantees.md tells producers to; without, it reads
-/// everything, as a producer unaware of replication would.
+/// producer would, keeping the first outcome it read per order. With <c>durable</c> it reads only entries dated before
+/// the time in <c>sale:confirmed</c> (known to be on a replica), as docs/guarantees.md tells producers to; without, it
+/// reads everything, as a producer unaware of replication would.
 /// </summary>
 public sealed class AnswerWatcher(IConnectionMultiplexer redis, bool durable, Stopwatch clock)
 {
@@ -59,7 +59,8 @@ public sealed class AnswerWatcher(IConnectionMultiplexer redis, bool durable, St
                 return;
             }
 
-            bound = confirmed;
+            // Dated before the confirmed time: ids below <confirmed>-0, the end exclusive.
+            bound = $"({confirmed}-0";
         }
 
         _afterComplete = await ReadAsync(db, RedisKeys.Complete, _afterComplete, bound, complete: true);
