@@ -26,9 +26,16 @@ public sealed class FailoverCluster : IAsyncDisposable
 
     public SaleStore Sales => new(Connection);
 
+    /// <summary>How long the Redis topology and the silos took to be ready, for the test output.</summary>
+    public TimeSpan StartTime { get; private set; }
+
+    public override string ToString() =>
+        $"Redis {Redis.Version}{(Redis.Gears ? " with Gears" : string.Empty)}: 1 primary, 2 replicas, 3 Sentinels and {Silos.Count} silos ready in {StartTime.TotalSeconds:0.0} s";
+
     public static async Task<FailoverCluster> StartAsync(
         string version, int silos, bool gears = false, IReadOnlyDictionary<string, string>? settings = null)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var redis = await ReplicatedRedis.StartAsync(version, gears);
         FailoverCluster? cluster = null;
         try
@@ -49,6 +56,7 @@ public sealed class FailoverCluster : IAsyncDisposable
             };
             cluster.Silos.AddRange(Enumerable.Range(0, silos).Select(_ => SiloProcess.Start(redis.ConnectionString, environment)));
             await Task.WhenAll(cluster.Silos.Select(s => s.WaitHealthyAsync(ProcessCluster.StartTimeout)));
+            cluster.StartTime = clock.Elapsed;
             return cluster;
         }
         catch

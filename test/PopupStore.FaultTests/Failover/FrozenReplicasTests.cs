@@ -21,6 +21,7 @@ public sealed class FrozenReplicasTests(ITestOutputHelper output)
     {
         await using var cluster = await FailoverCluster.StartAsync(
             "7", PrimaryKillTests.Silos, settings: new Dictionary<string, string> { ["Processing__DurableAnswers"] = "On" });
+        output.WriteLine(cluster.ToString());
         var sale = new FailoverSale(cluster, durable: true);
         TimeSpan stalledAt = default, resumedAt = default;
 

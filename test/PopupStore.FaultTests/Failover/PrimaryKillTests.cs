@@ -27,6 +27,7 @@ public sealed class PrimaryKillTests(ITestOutputHelper output)
     {
         var gears = version == "6.2";
         await using var cluster = await FailoverCluster.StartAsync(version, Silos, gears);
+        output.WriteLine(cluster.ToString());
         var sale = new FailoverSale(cluster, durable: true);
         var health = new HealthLog(cluster.Silos, sale.Clock);
         using var stopHealth = new CancellationTokenSource();

@@ -21,13 +21,12 @@ public sealed class StalledReplicationTests(ITestOutputHelper output)
     [InlineData("7", false)]
     public async Task Replication_stalls_then_the_primary_dies(string version, bool durable)
     {
-        var clock = Stopwatch.StartNew();
         await using var cluster = await FailoverCluster.StartAsync(
             version,
             PrimaryKillTests.Silos,
             gears: version == "6.2",
             settings: durable ? null : new Dictionary<string, string> { ["Processing__DurableAnswers"] = "Off" });
-        output.WriteLine($"Redis {version}, durable answers {(durable ? "Auto" : "Off")}: topology and silos up in {clock.Elapsed.TotalSeconds:0.0} s");
+        output.WriteLine($"{cluster}; durable answers {(durable ? "Auto" : "Off")}");
         var sale = new FailoverSale(cluster, durable);
         var old = await cluster.Redis.PrimaryAsync();
         RedisProcess? promoted = null;
@@ -54,7 +53,7 @@ public sealed class StalledReplicationTests(ITestOutputHelper output)
         });
 
         var recovered = await recovery!;
-        output.WriteLine($"recovery: first answer on the new primary {recovered.TotalSeconds:0.00} s after the kill; sale over at {clock.Elapsed.TotalSeconds:0.0} s");
+        output.WriteLine($"recovery: first answer on the new primary {recovered.TotalSeconds:0.00} s after the kill; sale over at {sale.Clock.Elapsed.TotalSeconds:0.0} s");
         await using var primary = await FailoverCluster.ConnectToAsync(promoted!);
         var verdict = await FailoverVerdict.MeasureAsync(primary, sale.AllTold);
         output.WriteLine(verdict.ToString());
