@@ -61,8 +61,10 @@ public sealed partial class AnswerDurability : IAsyncDisposable
     /// <summary>
     /// Completes once every read and write this process made before the call is on the required replicas (at once
     /// while off). Throws <see cref="AnswerNotConfirmedException"/> when the primary changed under them.
+    /// <paramref name="server"/>: the replication id of the server the outcomes were read from or written to, when
+    /// known (the scripts report it while on); only a round on that server confirms them.
     /// </summary>
-    public ValueTask ConfirmAsync()
+    public ValueTask ConfirmAsync(string? server = null)
     {
         if (!_on)
         {
@@ -70,7 +72,7 @@ public sealed partial class AnswerDurability : IAsyncDisposable
         }
 
         // On but the gate's connection is still opening: wait for it rather than answer unconfirmed.
-        return Volatile.Read(ref _gate) is { } gate ? new ValueTask(gate.ConfirmAsync()) : new ValueTask(ConfirmWhenStartedAsync());
+        return Volatile.Read(ref _gate) is { } gate ? new ValueTask(gate.ConfirmAsync(server)) : new ValueTask(ConfirmWhenStartedAsync(server));
     }
 
     public async ValueTask DisposeAsync()
@@ -92,10 +94,10 @@ public sealed partial class AnswerDurability : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    private async Task ConfirmWhenStartedAsync()
+    private async Task ConfirmWhenStartedAsync(string? server)
     {
         await _watch.WaitAsync(_stopping.Token);
-        await (_gate ?? throw new AnswerNotConfirmedException("The durable-answer gate could not start.")).ConfirmAsync();
+        await (_gate ?? throw new AnswerNotConfirmedException("The durable-answer gate could not start.")).ConfirmAsync(server);
     }
 
     private async Task TurnOnAsync(string why)

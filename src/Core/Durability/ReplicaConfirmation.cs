@@ -27,7 +27,7 @@ public sealed partial class ReplicaConfirmation : IAsyncDisposable
     private readonly SemaphoreSlim _asked = new(0);
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _lock = new();
-    private List<TaskCompletionSource> _waiting = [];
+    private List<Caller> _waiting = [];
     private readonly Task _rounds;
 
     private ReplicaConfirmation(IConnectionMultiplexer connection, int replicas, TimeSpan wait, ILogger logger)
@@ -53,17 +53,21 @@ public sealed partial class ReplicaConfirmation : IAsyncDisposable
         return new ReplicaConfirmation(connection, replicas, wait, logger);
     }
 
-    /// <summary>Completes once every read and write this process made before the call is on the required replicas.</summary>
-    public Task ConfirmAsync()
+    /// <summary>
+    /// Completes once every read and write this process made before the call is on the required replicas.
+    /// <paramref name="server"/>: the replication id of the server the caller's outcomes came from, when known; they
+    /// are confirmed only by a round on that same server.
+    /// </summary>
+    public Task ConfirmAsync(string? server = null)
     {
-        var asked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var asked = new Caller(server, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         lock (_lock)
         {
             _waiting.Add(asked);
         }
 
         _asked.Release();
-        return asked.Task;
+        return asked.Answer.Task;
     }
 
     public async ValueTask DisposeAsync()
@@ -87,7 +91,8 @@ public sealed partial class ReplicaConfirmation : IAsyncDisposable
     {
         var held = false;
         var heldSince = 0L;
-        var markBehind = false;
+        // A first round at once: sale:confirmed exists whenever a gate is on, so readers know to wait for it.
+        var markBehind = true;
         while (!_stopping.IsCancellationRequested)
         {
             var asked = await _asked.WaitAsync(markBehind ? TrailingMarkDelay : Timeout.InfiniteTimeSpan, _stopping.Token);
@@ -122,7 +127,17 @@ public sealed partial class ReplicaConfirmation : IAsyncDisposable
                 {
                     foreach (var caller in callers)
                     {
-                        caller.TrySetResult();
+                        if (caller.Server is null || caller.Server == round.Server)
+                        {
+                            caller.Answer.TrySetResult();
+                        }
+                        else
+                        {
+                            // Read from a server the gate no longer talks to (a stale primary, or the old one before
+                            // the connection moved): replicas of this one say nothing about it.
+                            caller.Answer.TrySetException(new AnswerNotConfirmedException(
+                                "The outcome was read from a Redis server that is no longer the primary; it is asked again."));
+                        }
                     }
 
                     if (held)
@@ -197,7 +212,7 @@ public sealed partial class ReplicaConfirmation : IAsyncDisposable
             .ContinueWith(static t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
     }
 
-    private List<TaskCompletionSource> TakeWaiting()
+    private List<Caller> TakeWaiting()
     {
         lock (_lock)
         {
@@ -207,13 +222,15 @@ public sealed partial class ReplicaConfirmation : IAsyncDisposable
         }
     }
 
-    private static void FailAll(List<TaskCompletionSource> callers, Exception error)
+    private static void FailAll(List<Caller> callers, Exception error)
     {
         foreach (var caller in callers)
         {
-            caller.TrySetException(error);
+            caller.Answer.TrySetException(error);
         }
     }
+
+    private sealed record Caller(string? Server, TaskCompletionSource Answer);
 
     private readonly record struct Round(bool Confirmed, string? ProbedAt, long Acknowledged, string? Server, Exception? Lost)
     {

@@ -57,7 +57,7 @@ public sealed class OrderCompleter(IConnectionMultiplexer redis, AnswerDurabilit
         if (durability is not null)
         {
             // Outcomes replayed from an earlier call are confirmed too: the call that wrote them may still be waiting.
-            await durability.ConfirmAsync();
+            await durability.ConfirmAsync(result.Length > 2 * orders.Count ? (string?)result[^1] : null);
         }
 
         var outcomes = new OrderOutcome?[orders.Count];

@@ -7,13 +7,24 @@ namespace PopupStore.Core.Outcomes;
 /// <summary>Reads the outcome streams in pages, from a position on, without blocking Redis on one huge XRANGE.</summary>
 public sealed class OutcomeReader(IConnectionMultiplexer redis, int pageSize = 5000)
 {
-    /// <summary>Reads queue:complete and queue:rejected entries after the given ids ("0-0" for all).</summary>
+    /// <summary>
+    /// Reads queue:complete and queue:rejected entries after the given ids ("0-0" for all). With
+    /// <paramref name="confirmedOnly"/>, only the entries a buyer may be told: while answers are durable (the silos
+    /// keep <c>sale:confirmed</c>), those dated before it; the rest are read by a later call.
+    /// </summary>
     public async Task<(List<AnsweredOrder> Answers, string LastComplete, string LastRejected)> ReadAfterAsync(
-        string afterComplete, string afterRejected)
+        string afterComplete, string afterRejected, bool confirmedOnly = false)
     {
+        var end = "+";
+        if (confirmedOnly && await redis.GetDatabase().StringGetAsync(RedisKeys.Confirmed) is { IsNull: false } confirmed)
+        {
+            // "(" makes the end exclusive: an entry dated in the probe's own millisecond may have come after it.
+            end = "(" + (string)confirmed! + "-0";
+        }
+
         var answers = new List<AnsweredOrder>();
-        var lastComplete = await ReadStreamAsync(RedisKeys.Complete, afterComplete, answers, complete: true);
-        var lastRejected = await ReadStreamAsync(RedisKeys.Rejected, afterRejected, answers, complete: false);
+        var lastComplete = await ReadStreamAsync(RedisKeys.Complete, afterComplete, end, answers, complete: true);
+        var lastRejected = await ReadStreamAsync(RedisKeys.Rejected, afterRejected, end, answers, complete: false);
         return (answers, lastComplete, lastRejected);
     }
 
@@ -26,14 +37,14 @@ public sealed class OutcomeReader(IConnectionMultiplexer redis, int pageSize = 5
         return last.Length == 0 ? "0-0" : last[0].Id.ToString();
     }
 
-    private async Task<string> ReadStreamAsync(RedisKey stream, string after, List<AnsweredOrder> into, bool complete)
+    private async Task<string> ReadStreamAsync(RedisKey stream, string after, string end, List<AnsweredOrder> into, bool complete)
     {
         var db = redis.GetDatabase();
         var last = after;
         while (true)
         {
             // "(" makes the start exclusive (Redis 6.2+).
-            var page = await db.StreamRangeAsync(stream, "(" + last, "+", count: pageSize);
+            var page = await db.StreamRangeAsync(stream, "(" + last, end, count: pageSize);
             foreach (var entry in page)
             {
                 into.Add(ToAnswer(entry, complete));

@@ -27,8 +27,11 @@ public static class PopupScripts
     /// <summary>Raises sale:confirmed, the stream readers' mark of replicated answers.</summary>
     public static RedisScript RaiseConfirmed { get; } = RedisScript.FromResource("raise_confirmed.lua");
 
+    /// <summary>Outcomes with the replication id of the server holding them, while answers are durable.</summary>
+    public static RedisScript ReadAnswers { get; } = RedisScript.FromResource("read_answers.lua");
+
     public static IReadOnlyList<RedisScript> All { get; } =
-        [CompleteOrders, StartSale, CloseSale, AckOrders, RemoveConsumer, StreamCounters, SubmitWebOrder, ConfirmProbe, RaiseConfirmed];
+        [CompleteOrders, StartSale, CloseSale, AckOrders, RemoveConsumer, StreamCounters, SubmitWebOrder, ConfirmProbe, RaiseConfirmed, ReadAnswers];
 
     public static async Task LoadAllAsync(IConnectionMultiplexer multiplexer)
     {

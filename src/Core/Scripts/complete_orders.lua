@@ -36,7 +36,8 @@
 --       grain's word is a hint, checked against sale:buyers: a grain can be misled, sale:buyers cannot;
 --       Redis' clock (ms) when the entry was read ('' when unknown).
 -- Returns: per order, two values: outcome (complete|duplicate|sold-out|closed|invalid|stale) and 1 when
---          this call wrote it, 0 when it had been answered before (or, for stale, not at all).
+--          this call wrote it, 0 when it had been answered before (or, for stale, not at all); while replicas are
+--          required, one more value at the end: the server's replication id.
 
 local product, sale, buyers, answered, counts = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local complete, rejected, customers = KEYS[6], KEYS[7], KEYS[8]
@@ -47,9 +48,12 @@ local first_order = 3
 -- left behind, still taking writes until Sentinel demotes it) decides nothing, since what it writes is discarded
 -- when it becomes a replica. min-replicas-to-write does the same for plain writes, but Redis 6.2 does not apply it
 -- inside scripts. Refused as NOREPLICAS, a Redis condition callers retry and never count against the orders.
+-- The server's replication id goes back with the outcomes, so the gate confirms them only on this same server.
+local server = nil
 if required_replicas > 0 then
   local good = 0
   for line in string.gmatch(redis.call('INFO', 'replication'), '[^\r\n]+') do
+    server = server or string.match(line, '^master_replid:(%w+)')
     if string.match(line, '^slave%d+:') then
       local state, lag = string.match(line, 'state=(%a+)'), tonumber(string.match(line, 'lag=(%d+)'))
       if state == 'online' and lag and lag <= replica_max_lag then
@@ -306,4 +310,7 @@ if not ok then
   error(failure, 0)
 end
 delete_tickets()
+if server then
+  results[#results + 1] = server
+end
 return results

@@ -6,7 +6,8 @@
 -- KEYS: sale:web-orders, sale:answered, queue:customers, queue:orders
 -- ARGV: order id, customer id
 -- Returns one of:
---   {'answered', outcome}   the order already has an outcome
+--   {'answered', outcome, replication id}   the order already has an outcome; the server's replication id lets
+--                                           the durable-answer gate confirm it on this same server
 --   {'pending', ''}         taken before and not answered yet; nothing written
 --   {'written', entry id}   registered in queue:customers and written to queue:orders
 
@@ -18,7 +19,7 @@ local field = #customer .. ':' .. customer .. ':' .. order
 
 local outcome = redis.call('HGET', answered, field)
 if outcome then
-  return {'answered', outcome}
+  return {'answered', outcome, string.match(redis.call('INFO', 'replication'), 'master_replid:(%w+)') or ''}
 end
 
 if redis.call('HEXISTS', web, field) == 1 then

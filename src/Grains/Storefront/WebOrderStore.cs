@@ -30,7 +30,7 @@ public sealed class WebOrderStore(IConnectionMultiplexer redis, AnswerDurability
         };
         if (submission.Status == WebOrderStatus.Answered)
         {
-            await durability.ConfirmAsync();
+            await durability.ConfirmAsync((string?)result[2]);
         }
 
         return submission;
@@ -40,18 +40,9 @@ public sealed class WebOrderStore(IConnectionMultiplexer redis, AnswerDurability
     public async Task<WebOrderLookup> LookupAsync(string customerId, string orderId)
     {
         var field = RedisKeys.AnswerField(customerId, orderId);
-        var db = Database;
-        var batch = db.CreateBatch();
-        var taken = batch.HashExistsAsync(RedisKeys.WebOrders, field);
-        var answer = batch.HashGetAsync(RedisKeys.Answered, field);
-        batch.Execute();
-        await Task.WhenAll(taken, answer);
-        if (!answer.Result.IsNull)
-        {
-            await durability.ConfirmAsync();
-        }
-
-        return new WebOrderLookup(taken.Result, answer.Result.IsNull ? null : OrderResults.FromWire((string)answer.Result!));
+        var taken = Database.HashExistsAsync(RedisKeys.WebOrders, field);
+        var answer = await AnswersAsync([field]);
+        return new WebOrderLookup(await taken, answer[0]);
     }
 
     /// <summary>Records an order answered without being written to the streams (a known buyer's duplicate).</summary>
@@ -67,10 +58,20 @@ public sealed class WebOrderStore(IConnectionMultiplexer redis, AnswerDurability
             fields[i] = answerFields[i];
         }
 
-        var values = await Database.HashGetAsync(RedisKeys.Answered, fields);
-        if (values.Any(value => !value.IsNull))
+        RedisValue[] values;
+        if (durability.IsOn)
         {
-            await durability.ConfirmAsync();
+            // Read with the id of the server holding them: only a confirmation on that server confirms them.
+            var read = (RedisResult[])(await PopupScripts.ReadAnswers.EvaluateAsync(Database, [RedisKeys.Answered], fields))!;
+            values = [.. read.Skip(1).Select(value => (RedisValue)value)];
+            if (values.Any(value => !value.IsNull))
+            {
+                await durability.ConfirmAsync((string?)read[0]);
+            }
+        }
+        else
+        {
+            values = await Database.HashGetAsync(RedisKeys.Answered, fields);
         }
 
         var results = new OrderResult?[values.Length];

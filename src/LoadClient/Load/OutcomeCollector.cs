@@ -53,7 +53,8 @@ public sealed class OutcomeCollector
     /// <summary>Reads the entries added since the last read and returns how many of this run's orders are answered.</summary>
     public async Task<int> PollAsync()
     {
-        var (answers, lastComplete, lastRejected) = await _reader.ReadAfterAsync(_afterComplete, _afterRejected);
+        // A buyer is told only what replicas hold, when the silos say so (sale:confirmed): a stream producer's safe read.
+        var (answers, lastComplete, lastRejected) = await _reader.ReadAfterAsync(_afterComplete, _afterRejected, confirmedOnly: true);
         _afterComplete = lastComplete;
         _afterRejected = lastRejected;
         foreach (var answer in answers.Where(a => a.OrderId.StartsWith(_runPrefix, StringComparison.Ordinal)))

@@ -116,6 +116,38 @@ public sealed class AnswerDurabilityTests
         }
     }
 
+    [Fact]
+    public async Task An_outcome_read_from_another_server_is_not_confirmed_by_this_one()
+    {
+        await using var pair = await PrimaryWithReplica.StartAsync("7");
+        await using var redis = await pair.Primary.ConnectAsync();
+        await using var durability = On(redis, pair.Primary);
+
+        // What a read on a stale primary reports: a replication id other than the one the gate's rounds run on.
+        await Assert.ThrowsAsync<AnswerNotConfirmedException>(async () => await durability.ConfirmAsync("0000000000000000000000000000000000000000"));
+        var own = (string)(await redis.GetDatabase().ExecuteAsync("INFO", "replication"))!;
+        await durability.ConfirmAsync(System.Text.RegularExpressions.Regex.Match(own, "master_replid:(\\w+)").Groups[1].Value);
+    }
+
+    [Fact]
+    public async Task The_storefront_reads_outcomes_with_the_id_of_their_server_and_hands_them_out_confirmed()
+    {
+        await using var pair = await PrimaryWithReplica.StartAsync("6.2");
+        await using var redis = await pair.Primary.ConnectAsync();
+        await using var durability = On(redis, pair.Primary);
+        await new SaleStore(redis).StartAsync(10, TimeSpan.FromMinutes(1), force: false);
+        await new OrderCompleter(redis, durability).CompleteAsync(new OrderRequest("o1", "c1", string.Empty, Arrivals.Now(1)));
+        var store = new PopupStore.Grains.Storefront.WebOrderStore(redis, durability);
+
+        var answers = await store.AnswersAsync([RedisKeys.AnswerField("c1", "o1"), RedisKeys.AnswerField("c2", "o2")]);
+        var lookup = await store.LookupAsync("c1", "o1");
+        var replay = await store.SubmitAsync("o1", "c1");
+
+        Assert.Equal([OrderResult.Complete, null], answers);
+        Assert.Equal(OrderResult.Complete, lookup.Result);
+        Assert.Equal(OrderResult.Complete, replay.Result);
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]

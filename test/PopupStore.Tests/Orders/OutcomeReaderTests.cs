@@ -57,6 +57,29 @@ public sealed class OutcomeReaderTests(RedisFixture redis) : IClassFixture<Redis
     }
 
     [Fact]
+    public async Task A_confirmed_read_stops_before_the_confirmed_time_and_an_unbounded_one_does_not()
+    {
+        await Db.StreamAddAsync(RedisKeys.Complete, [new("order", "early"), new("customer", "c1")], messageId: "1000-0");
+        await Db.StreamAddAsync(RedisKeys.Rejected, [new("order", "early-no"), new("customer", "c2"), new("reason", "sold-out")], messageId: "1000-5");
+        await Db.StreamAddAsync(RedisKeys.Complete, [new("order", "same-ms"), new("customer", "c3")], messageId: "2000-0");
+        await Db.StreamAddAsync(RedisKeys.Rejected, [new("order", "late-no"), new("customer", "c4"), new("reason", "sold-out")], messageId: "3000-0");
+        var reader = new OutcomeReader(redis.Redis);
+
+        // Without sale:confirmed (answers not durable) everything is read.
+        Assert.Equal(4, (await reader.ReadAfterAsync("0-0", "0-0", confirmedOnly: true)).Answers.Count);
+
+        // Confirmed before 2000 ms: an entry of that very millisecond may have come after the probe.
+        await Db.StringSetAsync(RedisKeys.Confirmed, 2000);
+        var (answers, lastComplete, lastRejected) = await reader.ReadAfterAsync("0-0", "0-0", confirmedOnly: true);
+        Assert.Equal(["early", "early-no"], answers.Select(a => a.OrderId));
+        Assert.Equal(("1000-0", "1000-5"), (lastComplete, lastRejected));
+
+        await Db.StringSetAsync(RedisKeys.Confirmed, 3001);
+        Assert.Equal(["same-ms", "late-no"], (await reader.ReadAfterAsync(lastComplete, lastRejected, confirmedOnly: true)).Answers.Select(a => a.OrderId));
+        Assert.Equal(4, (await reader.ReadAfterAsync("0-0", "0-0")).Answers.Count);
+    }
+
+    [Fact]
     public async Task Each_field_lands_where_it_belongs()
     {
         var complete = await Db.StreamAddAsync(RedisKeys.Complete, [new("order", "o1"), new("customer", "c1"), new("entry", "1700000000000-0")]);
