@@ -88,6 +88,25 @@ public sealed class RedisProcess : IAsyncDisposable
         return server;
     }
 
+    /// <summary>
+    /// A Sentinel (<c>redis-server &lt;file&gt; --sentinel</c>, which both versions accept) on a loopback port, with
+    /// <paramref name="settings"/> (sentinel monitor ... lines) in a config file of its own: Sentinel rewrites it.
+    /// </summary>
+    public static async Task<RedisProcess> StartSentinelAsync(string settings, string? binary = null)
+    {
+        binary ??= FindOnPath();
+        var port = Ports.Free();
+        var directory = System.IO.Directory.CreateTempSubdirectory("popupstore-sentinel-").FullName;
+        var file = Path.Combine(directory, "sentinel.conf");
+        await File.WriteAllTextAsync(
+            file,
+            $"port {port.ToString(CultureInfo.InvariantCulture)}\nbind 127.0.0.1\ndir {directory}\ndaemonize no\nlogfile {Path.Combine(directory, "sentinel.log")}\n{settings}\n");
+        string[] arguments = [file, "--sentinel"];
+        var server = new RedisProcess(port, directory, null, binary, arguments, Launch(binary, arguments));
+        await server.WaitUntilReadyAsync();
+        return server;
+    }
+
     /// <summary>An admin connection that retries through restarts, like the silos' own.</summary>
     public async Task<IConnectionMultiplexer> ConnectAsync()
     {
