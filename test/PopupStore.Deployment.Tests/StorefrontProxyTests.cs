@@ -32,7 +32,7 @@ public sealed partial class StorefrontProxyTests
     {
         // The service name in an upstream block: resolved when nginx starts or reloads, every replica's address
         // listed. No variable in proxy_pass (that would bypass the upstream and its pool).
-        var upstream = Regex.Match(Template, @"upstream silos \{(?<body>[^}]*)\}").Groups["body"].Value;
+        var upstream = Block("upstream silos");
         Assert.Contains("server ${SILO_HOST}:${SILO_PORT};", upstream, StringComparison.Ordinal);
         Assert.Matches(@"(?m)^\s*keepalive \d+;", upstream);
         Assert.DoesNotContain("resolve", upstream, StringComparison.Ordinal);
@@ -50,11 +50,11 @@ public sealed partial class StorefrontProxyTests
         Assert.Contains("limit_req_status 429;", Template, StringComparison.Ordinal);
         foreach (var path in new[] { "= /api/sale/events", "/api/" })
         {
-            var body = Regex.Match(Template, $@"location {Regex.Escape(path)} \{{(?<body>[^}}]*)\}}").Groups["body"].Value;
+            var body = Block("location " + path);
             Assert.Contains("limit_req zone=clients burst=${CLIENT_EXCESS} nodelay;", body, StringComparison.Ordinal);
         }
 
-        var limited = Regex.Match(Template, @"location @limited \{(?<body>[^}]*)\}").Groups["body"].Value;
+        var limited = Block("location @limited");
         Assert.Contains("add_header Retry-After 1 always;", limited, StringComparison.Ordinal);
     }
 
@@ -68,8 +68,16 @@ public sealed partial class StorefrontProxyTests
     [Fact]
     public void The_live_feed_is_not_buffered()
     {
-        var events = Regex.Match(Template, @"location = /api/sale/events \{(?<body>[^}]*)\}").Groups["body"].Value;
+        var events = Block("location = /api/sale/events");
         Assert.Contains("proxy_buffering off;", events, StringComparison.Ordinal);
+    }
+
+    /// <summary>What a block of the template holds: up to the brace that closes it on a line of its own (values hold braces).</summary>
+    private static string Block(string header)
+    {
+        var match = Regex.Match(Template, $@"{Regex.Escape(header)} \{{(?<body>.*?)\n\s*\}}\n", RegexOptions.Singleline);
+        Assert.True(match.Success, $"no block '{header}' in storefront/nginx.conf.template");
+        return match.Groups["body"].Value;
     }
 
     [GeneratedRegex(@"location (?<path>(= )?/[^\s{]*) \{")]
