@@ -4,9 +4,12 @@
 #   1. Redis 6.2.6 with RedisGears 1.2 and RedisTimeSeries from $REDIS_MODULES_DIR, started by
 #      redis/entrypoint.sh (rendered ACL users, AOF everysec), healthy by the compose healthcheck;
 #   2. gears/register.sh exactly as the `gears` service runs it (user gears), twice;
-#   3. 3 silos with the `silo` service's environment (user popupstore), on loopback;
+#   3. 3 silos with the `silo` service's environment (user popupstore), on loopback (HTTP on 127.0.0.2-4, one port);
 #   4. Prometheus (Debian's package) scraping them with prometheus/prometheus.yml, its DNS
 #      discovery replaced by the three loopback targets;
+#   4b. the `storefront` proxy: Debian's nginx (the version compose pins) from storefront/nginx.conf.template, the
+#      silo name resolving to all three silos; pooled connections, round robin, and one client's limit for the
+#      whole cluster (scripts/lib/storefront-proxy.sh);
 #   5. every Grafana panel's queries replayed before the sale (none may error);
 #   6. the LoadClient commands of the README's compose section, reports to a folder like the
 #      mounted ./reports;
@@ -34,6 +37,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SCRIPT_NAME=rehearse-stack
 # shellcheck source=scripts/lib/processes.sh
 source "$ROOT/scripts/lib/processes.sh"
+# shellcheck source=scripts/lib/storefront-proxy.sh
+source "$ROOT/scripts/lib/storefront-proxy.sh"
 MODULES="$(cd "${REDIS_MODULES_DIR:-$ROOT/../shared/redis-modules}" 2>/dev/null && pwd || true)"
 UNITS="${UNITS:-10000}"
 BUYERS="${BUYERS:-30000}"
@@ -231,10 +236,12 @@ fi
 mapfile -t SILO_ENV < <(service_env silo)
 SILO_DIR="$ROOT/src/Silo/bin/$CONFIG/net10.0"
 HEALTH=() TARGETS=()
+SILOS_HTTP_PORT="$(free_port)"   # one port on three addresses, like the replicas behind the compose service name
 for i in 0 1 2; do
-  start_loopback_silo "$WORK/silo-$i.log" "${SILO_ENV[@]}"
-  HEALTH+=("http://127.0.0.1:$SILO_HTTP/health")
-  TARGETS+=("127.0.0.1:$SILO_HTTP")
+  SILO_HTTP_ADDRESS="${PROXY_SILO_ADDRESSES[$i]}" SILO_HTTP_PORT="$SILOS_HTTP_PORT" \
+    start_loopback_silo "$WORK/silo-$i.log" "${SILO_ENV[@]}"
+  HEALTH+=("http://${PROXY_SILO_ADDRESSES[$i]}:$SILO_HTTP/health")
+  TARGETS+=("${PROXY_SILO_ADDRESSES[$i]}:$SILO_HTTP")
 done
 for url in "${HEALTH[@]}"; do
   for attempt in $(seq 1 180); do
@@ -256,6 +263,20 @@ for _ in $(seq 1 60); do curl -fsS "$PROM/-/ready" >/dev/null 2>&1 && break; sle
 sleep 11   # two scrape intervals, so `up` and the silo gauges exist
 up="$(curl -fsS "$PROM/api/v1/query?query=count(up%7Bjob%3D%22silo%22%7D%3D%3D1)" | python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(r[0]["value"][1] if r else 0)')"
 [[ "$up" == 3 ]] && check ok "prometheus $(prometheus --version 2>&1 | head -1 | cut -d' ' -f3) scrapes 3 silos" || check FAIL "prometheus scrapes $up silos, expected 3"
+
+# 4b. The storefront proxy -------------------------------------------------------------------
+if start_storefront_proxy "$SILOS_HTTP_PORT"; then
+  native="$(nginx -v 2>&1 | sed -n 's|.*nginx/||p')"
+  pinned="$(sed -n 's/^ *image: nginx:\([0-9.]*\).*/\1/p' "$ROOT/docker-compose.yml")"
+  [[ "${native%.*}" == "${pinned%.*}" ]] \
+    && check ok "storefront proxy: Debian's nginx $native from storefront/nginx.conf.template; compose pins nginx $pinned" \
+    || check FAIL "storefront proxy: Debian's nginx $native, compose pins nginx $pinned (not the same version)"
+  mapfile -t PROXY_ENV < <("${HELPER[@]}" env storefront 127.0.0.1:0 unused)
+  limit_of() { printf '%s\n' "${PROXY_ENV[@]}" | sed -n "s/^$1=//p"; }
+  check_storefront_proxy "$SILOS_HTTP_PORT" "$(limit_of CLIENT_RATE)" "$(limit_of CLIENT_EXCESS)"
+else
+  check FAIL "storefront proxy did not start (see $WORK/storefront)"
+fi
 
 # 5. Panels before any sale ---------------------------------------------------------------
 set +e

@@ -37,11 +37,12 @@ free_port() {
 
 # Starts one silo from $SILO_DIR on loopback with ports of its own, output to the log file $1; further
 # arguments are NAME=value settings exported before its own. Appends its pid to PIDS and leaves its
-# ports in SILO_PID, SILO_HTTP and SILO_PORT for the caller.
+# ports in SILO_PID, SILO_HTTP and SILO_PORT for the caller. SILO_HTTP_ADDRESS and SILO_HTTP_PORT, when set,
+# choose its HTTP address (another loopback address, 127.0.0.2 and up) and port.
 start_loopback_silo() {
   local log="$1"
   shift
-  SILO_HTTP="$(free_port)" SILO_PORT="$(free_port)"
+  SILO_HTTP="${SILO_HTTP_PORT:-$(free_port)}" SILO_PORT="$(free_port)"
   local gateway
   gateway="$(free_port)"
   (
@@ -52,7 +53,7 @@ start_loopback_silo() {
     for pair in "$@"; do export "${pair?}"; done
     # One address for every silo on loopback, so distinct ports.
     export Orleans__Endpoints__SiloPort="$SILO_PORT" Orleans__Endpoints__GatewayPort="$gateway"
-    export Orleans__Endpoints__AdvertisedIPAddress=127.0.0.1 ASPNETCORE_URLS="http://127.0.0.1:$SILO_HTTP"
+    export Orleans__Endpoints__AdvertisedIPAddress=127.0.0.1 ASPNETCORE_URLS="http://${SILO_HTTP_ADDRESS:-127.0.0.1}:$SILO_HTTP"
     exec dotnet PopupStore.Silo.dll
   ) >"$log" 2>&1 &
   SILO_PID=$!

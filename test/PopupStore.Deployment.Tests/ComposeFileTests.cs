@@ -94,6 +94,19 @@ public sealed partial class ComposeFileTests
         Assert.Contains("curl", RepoFiles.Read("src/Silo/Dockerfile"), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void TheStorefrontProxyHoldsEachClientToTheSilosLimitForTheWholeCluster()
+    {
+        var silo = Environment("silo");
+        var proxy = Environment("storefront");
+        Assert.Equal(silo["Storefront__ClientRequestsPerSecond"], proxy["CLIENT_RATE"]);
+        // nginx lets the first request through and then `burst` more at once; a silo's bucket holds ClientBurst.
+        var burst = int.Parse(Assert.IsType<string>(silo["Storefront__ClientBurst"]), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(burst - 1, int.Parse(Assert.IsType<string>(proxy["CLIENT_EXCESS"]), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(int.Parse(Assert.IsType<string>(proxy["CLIENT_RATE"]), System.Globalization.CultureInfo.InvariantCulture) > 0,
+            "nginx has no rate 0: the proxy's limit cannot be turned off that way");
+    }
+
     [Theory]
     [InlineData("silo")]
     [InlineData("loadclient")]
@@ -295,6 +308,8 @@ public sealed partial class ComposeFileTests
         Assert.Equal("service_healthy", MiniYaml.Get(Service("silo"), "depends_on", "redis", "condition"));
         Assert.Equal("service_healthy", MiniYaml.Get(Service("gears"), "depends_on", "redis", "condition"));
         Assert.Equal("service_healthy", MiniYaml.Get(Service("loadclient"), "depends_on", "silo", "condition"));
+        // The proxy lists the silo replicas it resolves when it starts: only once they are all up.
+        Assert.Equal("service_healthy", MiniYaml.Get(Service("storefront"), "depends_on", "silo", "condition"));
         // Silos start once the registrar exited 0: no "not registered" warning, and a failed registration stops `up`.
         Assert.Equal("service_completed_successfully", MiniYaml.Get(Service("silo"), "depends_on", "gears", "condition"));
     }

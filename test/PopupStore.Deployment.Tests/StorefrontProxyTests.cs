@@ -8,11 +8,14 @@ public sealed partial class StorefrontProxyTests
     private static readonly string Template = RepoFiles.Read("storefront/nginx.conf.template");
 
     [Fact]
-    public void The_proxy_image_is_pinned_and_mounts_the_template_the_image_renders()
+    public void The_proxy_image_is_the_nginx_debian_ships_and_mounts_the_template_the_image_renders()
     {
         var compose = RepoFiles.Read("docker-compose.yml");
-        Assert.Contains("image: nginx:1.27.3-alpine", compose, StringComparison.Ordinal);
+        // Debian bookworm's nginx package is 1.22.1: scripts/rehearse-stack.sh runs the same version natively.
+        Assert.Contains("image: nginx:1.22.1-alpine", compose, StringComparison.Ordinal);
         Assert.Contains("./storefront/nginx.conf.template:/etc/nginx/templates/default.conf.template:ro", compose, StringComparison.Ordinal);
+        Assert.Contains("start_storefront_proxy", RepoFiles.Read("scripts/rehearse-stack.sh"), StringComparison.Ordinal);
+        Assert.Contains("storefront/nginx.conf.template", RepoFiles.Read("scripts/lib/storefront-proxy.sh"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -25,12 +28,34 @@ public sealed partial class StorefrontProxyTests
     }
 
     [Fact]
-    public void The_silo_name_is_resolved_again_so_every_replica_gets_buyers()
+    public void Every_path_goes_to_one_upstream_of_every_replica_on_pooled_connections()
     {
-        // A variable in proxy_pass makes nginx resolve at request time through the resolver, with a short validity.
-        Assert.Matches(@"resolver \$\{DNS_RESOLVER\} valid=5s", Template);
-        Assert.Contains("set $silos http://${SILO_HOST}:${SILO_PORT};", Template, StringComparison.Ordinal);
-        Assert.DoesNotMatch(@"proxy_pass http://", Template);
+        // The service name in an upstream block: resolved when nginx starts or reloads, every replica's address
+        // listed. No variable in proxy_pass (that would bypass the upstream and its pool).
+        var upstream = Block("upstream silos");
+        Assert.Contains("server ${SILO_HOST}:${SILO_PORT};", upstream, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^\s*keepalive \d+;", upstream);
+        Assert.DoesNotContain("resolve", upstream, StringComparison.Ordinal);
+        Assert.Contains("proxy_http_version 1.1;", Template, StringComparison.Ordinal);
+        Assert.Contains("proxy_set_header Connection \"\";", Template, StringComparison.Ordinal);
+        var passes = ProxyPassRegex().Matches(Template).Select(m => m.Groups["to"].Value).ToList();
+        Assert.Equal(5, passes.Count);
+        Assert.All(passes, to => Assert.Equal("http://silos", to));
+    }
+
+    [Fact]
+    public void Every_api_path_is_under_one_limit_per_client_address_answered_429()
+    {
+        Assert.Contains("limit_req_zone $binary_remote_addr zone=clients:10m rate=${CLIENT_RATE}r/s;", Template, StringComparison.Ordinal);
+        Assert.Contains("limit_req_status 429;", Template, StringComparison.Ordinal);
+        foreach (var path in new[] { "= /api/sale/events", "/api/" })
+        {
+            var body = Block("location " + path);
+            Assert.Contains("limit_req zone=clients burst=${CLIENT_EXCESS} nodelay;", body, StringComparison.Ordinal);
+        }
+
+        var limited = Block("location @limited");
+        Assert.Contains("add_header Retry-After 1 always;", limited, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -43,10 +68,21 @@ public sealed partial class StorefrontProxyTests
     [Fact]
     public void The_live_feed_is_not_buffered()
     {
-        var events = Regex.Match(Template, @"location = /api/sale/events \{(?<body>[^}]*)\}").Groups["body"].Value;
+        var events = Block("location = /api/sale/events");
         Assert.Contains("proxy_buffering off;", events, StringComparison.Ordinal);
+    }
+
+    /// <summary>What a block of the template holds: up to the brace that closes it on a line of its own (values hold braces).</summary>
+    private static string Block(string header)
+    {
+        var match = Regex.Match(Template, $@"{Regex.Escape(header)} \{{(?<body>.*?)\n\s*\}}\n", RegexOptions.Singleline);
+        Assert.True(match.Success, $"no block '{header}' in storefront/nginx.conf.template");
+        return match.Groups["body"].Value;
     }
 
     [GeneratedRegex(@"location (?<path>(= )?/[^\s{]*) \{")]
     private static partial Regex LocationRegex();
+
+    [GeneratedRegex(@"proxy_pass (?<to>[^;]+);")]
+    private static partial Regex ProxyPassRegex();
 }

@@ -51,6 +51,7 @@ public static class SiloApp
             .AddPrometheusExporter());
         builder.Services.AddHostedService<ClusterMetrics>();
         builder.Services.AddHostedService<GcPauseMetrics>();
+        builder.Services.AddHostedService<MetricSeriesStart>();
 
         var app = builder.Build();
         app.MapGet("/health", async (SiloHealth health, CancellationToken cancellation) =>

@@ -30,6 +30,8 @@ public static class StorefrontMetrics
         tags: null,
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] });
 
+    private static int _seriesStarted;
+
     /// <summary>An answer the order path gave, with the time it took.</summary>
     public static void Answered(WebOrderAnswer answer, TimeSpan elapsed)
     {
@@ -39,4 +41,24 @@ public static class StorefrontMetrics
 
     /// <summary>A request answered without an outcome or a wait: a limit, bad input, Redis unreachable.</summary>
     public static void Counted(string answer) => Answers.Add(1, new KeyValuePair<string, object?>("answer", answer));
+
+    /// <summary>
+    /// Makes every series Grafana reads exist before the first order request: each answer counted 0, and the latency
+    /// histogram holding one observation of 0 ms. A series that first appears already holding a burst's counts
+    /// shows no increase to <c>rate()</c>, so a burst shorter than one scrape would never reach a panel. An
+    /// instrument cannot create a histogram point without a measurement; this one is recorded at start, before
+    /// the first scrape, so no <c>rate()</c> ever sees it. Once per process: in-process test hosts share it.
+    /// </summary>
+    public static void StartSeries()
+    {
+        foreach (var answer in OrderResults.All.Select(r => r.ToWire()).Concat([Pending, Limited, BadRequest, Unavailable]))
+        {
+            Answers.Add(0, new KeyValuePair<string, object?>("answer", answer));
+        }
+
+        if (Interlocked.Exchange(ref _seriesStarted, 1) == 0)
+        {
+            Latency.Record(0);
+        }
+    }
 }
