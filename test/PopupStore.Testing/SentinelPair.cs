@@ -42,7 +42,7 @@ public sealed class SentinelPair : IAsyncDisposable
     /// <param name="extraServerArguments">more options for both servers, after the shipped ones (e.g. modules).</param>
     public static async Task<SentinelPair> StartAsync(string? binary = null, IEnumerable<string>? extraServerArguments = null)
     {
-        var password = "test-only-" + Guid.NewGuid().ToString("N");
+        var password = "test-only-pw-" + Guid.NewGuid().ToString("N");
         List<string> arguments = [.. ShippedUsers(password), "--include", Repository.PathOf("redis/replication.conf"), "--masterauth", password];
         arguments.AddRange(extraServerArguments ?? []);
         var pair = new SentinelPair(password, binary, arguments);

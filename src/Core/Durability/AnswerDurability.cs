@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using PopupStore.Core.Redis;
+using PopupStore.Core.Scripts;
 using StackExchange.Redis;
 
 namespace PopupStore.Core.Durability;
@@ -124,16 +125,17 @@ public sealed partial class AnswerDurability : IAsyncDisposable
         {
             try
             {
-                var info = (string?)await _redis.GetDatabase().ExecuteAsync("INFO", "replication");
+                var info = (string?)await PopupScripts.ReplicationInfo.EvaluateAsync(_redis.GetDatabase(), [], []);
                 if (ConnectedReplicas(info) is > 0 and var count)
                 {
                     await TurnOnAsync($"the primary has {count} replica(s)");
                     return;
                 }
             }
-            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // Redis unreachable for now: nothing is answered meanwhile either; look again later.
+                // Redis unreachable or refusing for now: nothing is answered meanwhile either; look again later.
+                LogCheckFailed(ex.Message);
             }
 
             await Task.Delay(AutoCheckInterval, _stopping.Token);
@@ -146,6 +148,9 @@ public sealed partial class AnswerDurability : IAsyncDisposable
 
     [GeneratedRegex(@"^connected_slaves:(\d+)", RegexOptions.Multiline)]
     private static partial Regex ConnectedReplicasLine();
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Durable answers: could not look for replicas yet: {Reason}")]
+    private partial void LogCheckFailed(string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Durable answers on ({Why}): buyers are told an outcome once {Replicas} replica(s) hold it (WAIT up to {Wait} a round)")]
     private partial void LogOn(string why, int replicas, TimeSpan wait);

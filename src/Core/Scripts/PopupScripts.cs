@@ -30,8 +30,11 @@ public static class PopupScripts
     /// <summary>Outcomes with the replication id of the server holding them, while answers are durable.</summary>
     public static RedisScript ReadAnswers { get; } = RedisScript.FromResource("read_answers.lua");
 
+    /// <summary>INFO replication, for connections that are not in admin mode.</summary>
+    public static RedisScript ReplicationInfo { get; } = RedisScript.FromResource("replication_info.lua");
+
     public static IReadOnlyList<RedisScript> All { get; } =
-        [CompleteOrders, StartSale, CloseSale, AckOrders, RemoveConsumer, StreamCounters, SubmitWebOrder, ConfirmProbe, RaiseConfirmed, ReadAnswers];
+        [CompleteOrders, StartSale, CloseSale, AckOrders, RemoveConsumer, StreamCounters, SubmitWebOrder, ConfirmProbe, RaiseConfirmed, ReadAnswers, ReplicationInfo];
 
     public static async Task LoadAllAsync(IConnectionMultiplexer multiplexer)
     {

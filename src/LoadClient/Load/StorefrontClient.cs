@@ -89,16 +89,19 @@ public sealed class StorefrontClient : IDisposable
                         Record(started, ref _answered);
                         return true;
                     case HttpStatusCode.Accepted when response.Headers.Location is { } location:
-                        if (await FollowAsync(new Uri(url, location), customerId, cancellation))
+                        switch (await FollowAsync(new Uri(url, location), customerId, cancellation))
                         {
-                            Record(started, ref _followed);
+                            case Followed.Answered:
+                                Record(started, ref _followed);
+                                return true;
+                            case Followed.Unknown:
+                                // Taken by a Redis primary that died before a replica had it: the order is gone, so
+                                // it is sent again with the same id (docs/guarantees.md, "Across a Redis failover").
+                                continue;
+                            default:
+                                Interlocked.Increment(ref _failed);
+                                return true;
                         }
-                        else
-                        {
-                            Interlocked.Increment(ref _failed);
-                        }
-
-                        return true;
                     case HttpStatusCode.TooManyRequests:
                         Interlocked.Increment(ref _refused);
                         return false;
@@ -126,7 +129,7 @@ public sealed class StorefrontClient : IDisposable
         return false;
     }
 
-    private async Task<bool> FollowAsync(Uri location, string customerId, CancellationToken cancellation)
+    private async Task<Followed> FollowAsync(Uri location, string customerId, CancellationToken cancellation)
     {
         var deadline = DateTime.UtcNow + FollowFor;
         while (DateTime.UtcNow < deadline)
@@ -138,7 +141,12 @@ public sealed class StorefrontClient : IDisposable
                 using var response = await _http.SendAsync(request, cancellation);
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
-                    return true;
+                    return Followed.Answered;
+                }
+
+                if (response.StatusCode == HttpStatusCode.NotFound)
+                {
+                    return Followed.Unknown;
                 }
             }
             catch (HttpRequestException)
@@ -147,7 +155,7 @@ public sealed class StorefrontClient : IDisposable
             }
         }
 
-        return false;
+        return Followed.GaveUp;
     }
 
     private HttpRequestMessage Request(HttpMethod method, Uri url, string customerId)
@@ -196,6 +204,13 @@ public sealed class StorefrontClient : IDisposable
     }
 
     public void Dispose() => _http.Dispose();
+
+    private enum Followed
+    {
+        Answered,
+        Unknown,
+        GaveUp,
+    }
 }
 
 /// <summary>What the storefront answered a run: decided at once (200), decided after following a 202, refused (429), failed.</summary>
@@ -203,4 +218,5 @@ public sealed record StorefrontSummary(long Answered, long Followed, long Refuse
 {
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture, $"200 {Answered}, 202 followed to an answer {Followed}, 429 refused {Refused}, failed {Failed}");
+
 }

@@ -67,7 +67,7 @@ public sealed class SentinelConnectorTests
     {
         var port = Ports.Free();
         var error = await Assert.ThrowsAsync<RedisSetupException>(() => RedisConnector.ConnectAsync(
-            $"127.0.0.1:{port},serviceName=popupstore,user=popupstore,password=test-only", TimeSpan.FromSeconds(2)));
+            $"127.0.0.1:{port},serviceName=popupstore,user=popupstore,password=test-only-wrong", TimeSpan.FromSeconds(2)));
 
         Assert.StartsWith($"Redis Sentinel 127.0.0.1:{port} (service popupstore) is unreachable: ", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', error.Message);

@@ -113,6 +113,8 @@
       try {
         const response = await fetch(location, { headers: { Accept: 'application/json' } });
         if (response.status === 200) { return response; }
+        // Unknown after it was taken: the Redis primary that took it died first. Send it again, same id.
+        if (response.status === 404) { return 'resend'; }
       } catch { /* keep following */ }
     }
     return null;
@@ -138,6 +140,7 @@
       if (response.status === 202) {
         say('wait', 'Your order is in the queue; waiting for the answer\u2026');
         response = await follow(response.headers.get('Location'));
+        if (response === 'resend') { continue; }
         if (!response) { say('wait', 'Still no answer. Your order ' + order + ' is queued; please check again later.'); return; }
       }
 
