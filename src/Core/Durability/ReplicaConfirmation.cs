@@ -92,7 +92,7 @@ public sealed partial class ReplicaConfirmation : IAsyncDisposable
     {
         var held = false;
         var heldSince = 0L;
-        // A first round at once: sale:confirmed exists whenever a gate is on, so readers know to wait for it.
+        // A first round at once: the gate's connection is proven and sale:confirmed raised before the first outcomes.
         var markBehind = true;
         while (!_stopping.IsCancellationRequested)
         {

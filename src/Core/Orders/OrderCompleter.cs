@@ -24,7 +24,7 @@ public sealed class OrderCompleter(IConnectionMultiplexer redis, AnswerDurabilit
     private static readonly RedisKey[] Keys =
     [
         RedisKeys.Product, RedisKeys.Sale, RedisKeys.Buyers, RedisKeys.Answered, RedisKeys.Counts,
-        RedisKeys.Complete, RedisKeys.Rejected, RedisKeys.Customers,
+        RedisKeys.Complete, RedisKeys.Rejected, RedisKeys.Customers, RedisKeys.Confirmed,
     ];
 
     public async Task<OrderOutcome> CompleteAsync(OrderRequest order) =>

@@ -37,9 +37,9 @@ public static class RedisKeys
 
     /// <summary>
     /// A time on Redis' clock (ms): every queue:complete and queue:rejected entry dated before it is on the replicas the
-    /// durable-answer gate requires, so a stream reader that tells buyers tells only those (docs/guarantees.md). Set as
-    /// soon as a silo's gate is on, absent while every gate is off. A new sale keeps it: a time says nothing wrong
-    /// about the next sale's entries, and clearing it would let readers take unconfirmed ones as confirmed.
+    /// durable-answer gate requires, so a stream reader that tells buyers tells only those (docs/guarantees.md). The
+    /// completion script creates it (at 0) in the same step as any outcome it writes while answers are durable, so it
+    /// exists whenever such an outcome does; a new sale clears it with the outcomes.
     /// </summary>
     public static readonly RedisKey Confirmed = "sale:confirmed";
 
@@ -57,7 +57,7 @@ public static class RedisKeys
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Encoding.UTF8.GetByteCount(customerId)}:{customerId}:{orderId}");
 
     /// <summary>What a sale produced: every new sale starts with these cleared.</summary>
-    public static readonly RedisKey[] Outcomes = [Buyers, Answered, Counts, Complete, Rejected, WebOrders];
+    public static readonly RedisKey[] Outcomes = [Buyers, Answered, Counts, Complete, Rejected, WebOrders, Confirmed];
 
     /// <summary>The queues: a forced start or a reset clears these too.</summary>
     public static readonly RedisKey[] Queues = [Orders, Customers];

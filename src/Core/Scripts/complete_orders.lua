@@ -28,7 +28,8 @@
 -- leaves behind goes when the order is delivered again. A batch that fails is retried; orders it had
 -- answered replay their stored outcome.
 --
--- KEYS: product, sale, sale:buyers, sale:answered, sale:counts, queue:complete, queue:rejected, queue:customers
+-- KEYS: product, sale, sale:buyers, sale:answered, sale:counts, queue:complete, queue:rejected, queue:customers,
+--       sale:confirmed
 -- ARGV: first two values: good replicas the primary must have before anything is written (0: no demand), and the
 --       most seconds since a replica's last acknowledgement for it to count as good; then per order, eight values: order id, customer id, ticket ('' when none), order entry id,
 --       invalid reason ('' when valid), sale generation seen when the entry was read ('' = not checked),
@@ -40,7 +41,7 @@
 --          required, one more value at the end: the server's replication id.
 
 local product, sale, buyers, answered, counts = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-local complete, rejected, customers = KEYS[6], KEYS[7], KEYS[8]
+local complete, rejected, customers, confirmed = KEYS[6], KEYS[7], KEYS[8], KEYS[9]
 local required_replicas, replica_max_lag = tonumber(ARGV[1]) or 0, tonumber(ARGV[2]) or 10
 local first_order = 3
 
@@ -148,7 +149,7 @@ end
 -- An operator's mistake is refused before any write (see the top): types first, then permissions.
 local written_as = {
   { product, 'string' }, { sale, 'hash' }, { buyers, 'hash' }, { answered, 'hash' }, { counts, 'hash' },
-  { complete, 'stream' }, { rejected, 'stream' }, { customers, 'stream' },
+  { complete, 'stream' }, { rejected, 'stream' }, { customers, 'stream' }, { confirmed, 'string' },
 }
 for _, key in ipairs(written_as) do
   local found = redis.call('TYPE', key[1]).ok
@@ -166,7 +167,7 @@ local writes = {
   { 'XADD', complete, '*', 'order', 'o', 'odd' }, { 'XADD', rejected, '*', 'order', 'o', 'odd' },
   { 'HSET', buyers, 'c', 'o', 'odd' }, { 'HSET', answered, 'a', 'o', 'odd' },
   { 'DECRBY', product, 'not-a-number' }, { 'HINCRBY', counts, 'completed', 'not-a-number' },
-  { 'XDEL', customers, '0-1', ask_only = true },
+  { 'XDEL', customers, '0-1', ask_only = true }, { 'SET', confirmed, '0', 'NX', 'XX' },
 }
 for _, write in ipairs(writes) do
   local allowed = true
@@ -297,6 +298,12 @@ local function answer_all()
       end
     end
   end
+end
+
+-- While answers are durable, sale:confirmed exists whenever an outcome does, from the same atomic step: a stream reader
+-- that finds it waits for it, and one that finds none knows no outcome waits for a replica. The gates raise it.
+if required_replicas > 0 then
+  redis.call('SET', confirmed, '0', 'NX')
 end
 
 local ok, failure = pcall(answer_all)

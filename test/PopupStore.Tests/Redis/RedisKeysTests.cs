@@ -14,7 +14,7 @@ public sealed class RedisKeysTests
                 .Select(k => k.ToString()));
         Assert.Equal("popup", RedisKeys.ConsumerGroup);
         Assert.Equal(
-            ["sale:buyers", "sale:answered", "sale:counts", "queue:complete", "queue:rejected", "sale:web-orders", "queue:orders", "queue:customers"],
+            ["sale:buyers", "sale:answered", "sale:counts", "queue:complete", "queue:rejected", "sale:web-orders", "sale:confirmed", "queue:orders", "queue:customers"],
             RedisKeys.SaleData.Select(k => k.ToString()));
 
         // Kept across resets, so a sale generation is never reused.
