@@ -24,7 +24,6 @@ public sealed partial class AnswerDurability : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _watch;
-    private readonly SemaphoreSlim _starting = new(1, 1);
     private ReplicaConfirmation? _gate;
     private volatile bool _on;
 
@@ -101,22 +100,12 @@ public sealed partial class AnswerDurability : IAsyncDisposable
         await (_gate ?? throw new AnswerNotConfirmedException("The durable-answer gate could not start.")).ConfirmAsync(server);
     }
 
+    // Called once per instance: by the constructor, or by the watch when it finds a replica (it stops then).
     private async Task TurnOnAsync(string why)
     {
-        await _starting.WaitAsync(_stopping.Token);
-        try
-        {
-            if (_gate is null)
-            {
-                _on = true;
-                _gate = await ReplicaConfirmation.StartAsync(_connectionString, _replicas, _wait, _logger);
-                LogOn(why, _replicas, _wait);
-            }
-        }
-        finally
-        {
-            _starting.Release();
-        }
+        _on = true;
+        _gate = await ReplicaConfirmation.StartAsync(_connectionString, _replicas, _wait, _logger);
+        LogOn(why, _replicas, _wait);
     }
 
     private async Task WatchForReplicasAsync()
