@@ -161,6 +161,23 @@ public sealed class ReplicatedRedis : IAsyncDisposable
     /// </summary>
     public async Task<bool> ReplicatingThroughRelaysAsync()
     {
+        // Looked at for a few seconds: under load one INFO can time out, or a link be caught reconnecting.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (!await AllThroughRelaysAsync())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(100);
+        }
+
+        return true;
+    }
+
+    private async Task<bool> AllThroughRelaysAsync()
+    {
         for (var i = 0; i < Relays.Count; i++)
         {
             var info = await InfoAsync(Servers[i + 1], "replication");
