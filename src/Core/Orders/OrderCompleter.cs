@@ -11,7 +11,7 @@ namespace PopupStore.Core.Orders;
 /// </summary>
 public sealed class OrderCompleter(IConnectionMultiplexer redis, AnswerDurability? durability = null) : IOrderCompletion
 {
-    public const int ValuesPerOrder = 8;
+    public const int ValuesPerOrder = 9;
 
     /// <summary>Values before the orders: the good replicas required of the primary, and how stale one may be.</summary>
     public const int HeaderValues = 2;
@@ -20,11 +20,12 @@ public sealed class OrderCompleter(IConnectionMultiplexer redis, AnswerDurabilit
     public const int ReplicaMaxLagSeconds = 10;
 
     private const string StaleAnswer = "stale";
+    private const string StorefrontSource = "web";
 
     private static readonly RedisKey[] Keys =
     [
         RedisKeys.Product, RedisKeys.Sale, RedisKeys.Buyers, RedisKeys.Answered, RedisKeys.Counts,
-        RedisKeys.Complete, RedisKeys.Rejected, RedisKeys.Customers, RedisKeys.Confirmed,
+        RedisKeys.Complete, RedisKeys.Rejected, RedisKeys.Customers, RedisKeys.Confirmed, RedisKeys.WebOrders, RedisKeys.Orders,
     ];
 
     public async Task<OrderOutcome> CompleteAsync(OrderRequest order) =>
@@ -63,6 +64,7 @@ public sealed class OrderCompleter(IConnectionMultiplexer redis, AnswerDurabilit
             values[at + 5] = order.Generation is { } generation ? generation : string.Empty;
             values[at + 6] = order.BoughtBefore ?? string.Empty;
             values[at + 7] = order.ReadAt is { } readAt ? readAt : string.Empty;
+            values[at + 8] = order.FromStorefront ? StorefrontSource : string.Empty;
         }
 
         var result = (RedisResult[])(await PopupScripts.CompleteOrders.EvaluateAsync(redis.GetDatabase(), Keys, values))!;

@@ -9,6 +9,8 @@ namespace PopupStore.Core.Orders;
 /// checked, for callers outside the stream path); the completion script refuses an order whose
 /// generation is no longer the sale's. <see cref="BoughtBefore"/> is set by the customer's grain when
 /// it already saw this customer buy in this sale: a hint the completion script confirms in sale:buyers.
+/// A <see cref="FromStorefront"/> order has no entry yet: the completion script writes its entries and decides it in
+/// one step.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("PopupStore.OrderRequest")]
 public sealed record OrderRequest(
@@ -19,8 +21,13 @@ public sealed record OrderRequest(
     [property: Id(4)] string? InvalidReason = null,
     [property: Id(5)] long? Generation = null,
     [property: Id(6)] string? BoughtBefore = null,
-    [property: Id(7)] long? ReadAt = null)
+    [property: Id(7)] long? ReadAt = null,
+    [property: Id(8)] bool FromStorefront = false)
 {
+    /// <summary>A storefront order, taken by the silo that holds its request (docs/storefront.md).</summary>
+    public static OrderRequest Storefront(string orderId, string customerId) =>
+        new(orderId, customerId, Ticket: string.Empty, EntryId: string.Empty, FromStorefront: true);
+
     public bool IsValid => InvalidReason is null;
 
     /// <summary>

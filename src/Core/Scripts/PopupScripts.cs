@@ -18,9 +18,6 @@ public static class PopupScripts
     /// <summary>Snapshot of the queue streams' counters for the cluster's time series writer.</summary>
     public static RedisScript StreamCounters { get; } = RedisScript.FromResource("stream_counters.lua");
 
-    /// <summary>Takes a storefront order: writes it to the streams once per order id.</summary>
-    public static RedisScript SubmitWebOrder { get; } = RedisScript.FromResource("submit_web_order.lua");
-
     /// <summary>The durable-answer gate's probe: written after the answers it confirms.</summary>
     public static RedisScript ConfirmProbe { get; } = RedisScript.FromResource("confirm_probe.lua");
 
@@ -34,7 +31,7 @@ public static class PopupScripts
     public static RedisScript ReplicationInfo { get; } = RedisScript.FromResource("replication_info.lua");
 
     public static IReadOnlyList<RedisScript> All { get; } =
-        [CompleteOrders, StartSale, CloseSale, AckOrders, RemoveConsumer, StreamCounters, SubmitWebOrder, ConfirmProbe, RaiseConfirmed, ReadAnswers, ReplicationInfo];
+        [CompleteOrders, StartSale, CloseSale, AckOrders, RemoveConsumer, StreamCounters, ConfirmProbe, RaiseConfirmed, ReadAnswers, ReplicationInfo];
 
     public static async Task LoadAllAsync(IConnectionMultiplexer multiplexer)
     {

@@ -28,22 +28,30 @@
 -- leaves behind goes when the order is delivered again. A batch that fails is retried; orders it had
 -- answered replay their stored outcome.
 --
+-- A storefront order ('web' below) comes here straight from the silo that took the request, not through the streams:
+-- the script first writes the same two entries any producer writes (so the contract's streams, and the Gears series
+-- counting them, see every order), decides it as arriving at that moment, and deletes its queue:orders entry in the
+-- same step, before any consumer could read it. sale:web-orders maps it to that entry id. The same order sent again
+-- (a retry, another silo) finds its answer and writes nothing.
+--
 -- KEYS: product, sale, sale:buyers, sale:answered, sale:counts, queue:complete, queue:rejected, queue:customers,
---       sale:confirmed
+--       sale:confirmed, sale:web-orders, queue:orders
 -- ARGV: first two values: good replicas the primary must have before anything is written (0: no demand), and the
---       most seconds since a replica's last acknowledgement for it to count as good; then per order, eight values: order id, customer id, ticket ('' when none), order entry id,
---       invalid reason ('' when valid), sale generation seen when the entry was read ('' = not checked),
---       order id the customer's grain saw the customer buy with in this sale ('' when not known). The
---       grain's word is a hint, checked against sale:buyers: a grain can be misled, sale:buyers cannot;
---       Redis' clock (ms) when the entry was read ('' when unknown).
+--       most seconds since a replica's last acknowledgement for it to count as good; then per order, nine values:
+--       order id, customer id, ticket ('' when none), order entry id, invalid reason ('' when valid), sale generation
+--       seen when the entry was read ('' = not checked), order id the customer's grain saw the customer buy with in
+--       this sale ('' when not known; the grain's word is a hint, checked against sale:buyers: a grain can be
+--       misled, sale:buyers cannot), Redis' clock (ms) when the entry was read ('' when unknown), and 'web' for a
+--       storefront order (its ticket and entry id are then written here; '' for an order read from queue:orders).
 -- Returns: per order, two values: outcome (complete|duplicate|sold-out|closed|invalid|stale) and 1 when
---          this call wrote it, 0 when it had been answered before (or, for stale, not at all); while replicas are
+--          this call wrote it, 0 when it had been answered before (or, for stale, not at all; a storefront order is
+--          stale when its entry was written but not answered, and waits in queue:orders); while replicas are
 --          required, one more value at the end: the server's replication id.
 
 local product, sale, buyers, answered, counts = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-local complete, rejected, customers, confirmed = KEYS[6], KEYS[7], KEYS[8], KEYS[9]
+local complete, rejected, customers, confirmed, web_orders, orders = KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10], KEYS[11]
 local required_replicas, replica_max_lag = tonumber(ARGV[1]) or 0, tonumber(ARGV[2]) or 10
-local first_order = 3
+local first_order, values_per_order = 3, 9
 
 -- The replica fence, while answers must be durable: a primary that lost its replicas (a stale primary a failover
 -- left behind, still taking writes until Sentinel demotes it) decides nothing, since what it writes is discarded
@@ -150,6 +158,7 @@ end
 local written_as = {
   { product, 'string' }, { sale, 'hash' }, { buyers, 'hash' }, { answered, 'hash' }, { counts, 'hash' },
   { complete, 'stream' }, { rejected, 'stream' }, { customers, 'stream' }, { confirmed, 'string' },
+  { web_orders, 'hash' }, { orders, 'stream' },
 }
 for _, key in ipairs(written_as) do
   local found = redis.call('TYPE', key[1]).ok
@@ -168,6 +177,8 @@ local writes = {
   { 'HSET', buyers, 'c', 'o', 'odd' }, { 'HSET', answered, 'a', 'o', 'odd' },
   { 'DECRBY', product, 'not-a-number' }, { 'HINCRBY', counts, 'completed', 'not-a-number' },
   { 'XDEL', customers, '0-1', ask_only = true }, { 'SET', confirmed, '0', 'NX', 'XX' },
+  { 'XADD', customers, '*', 'id', 'c', 'odd' }, { 'XADD', orders, '*', 'id', 'o', 'odd' }, { 'HSET', web_orders, 'a', 'e', 'odd' },
+  { 'XDEL', orders, '0-1', ask_only = true },
 }
 for _, write in ipairs(writes) do
   local allowed = true
@@ -230,11 +241,6 @@ local function answer(order, customer, ticket, entry, invalid, bought_before, re
   if bought_with then
     return reject(order, customer, entry, 'duplicate', 'customer already bought with order ' .. bought_with)
   end
-  if bought_before ~= '' and entry == '' then
-    -- A storefront shortcut for a known buyer (never written to the streams) that Redis does not confirm:
-    -- nothing is written, and the storefront takes the order the ordinary way.
-    return nil
-  end
   if left <= 0 then
     return reject(order, customer, entry, 'sold-out', '')
   end
@@ -272,10 +278,21 @@ local function write_sums()
   end
 end
 
+-- A storefront order's arrival: the ticket and the order, written as a producer writes them, the order registered as
+-- the storefront's. Its queue:orders entry goes again in the same step (see the top); the ticket goes with the batch's.
+local function arrive(order, customer)
+  local ticket = redis.call('XADD', customers, '*', 'id', customer)
+  local entry = redis.call('XADD', orders, '*', 'id', order, 'customer', customer, 'ticket', ticket)
+  redis.call('HSET', web_orders, answer_field(customer, order), entry)
+  tickets[#tickets + 1] = ticket
+  return ticket, entry
+end
+
 local results = {}
 local function answer_all()
-  for i = first_order, #ARGV, 8 do
+  for i = first_order, #ARGV, values_per_order do
     local order, customer, ticket, seen = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 5]
+    local web = ARGV[i + 8] == 'web'
     if seen ~= '' and seen ~= generation then
       results[#results + 1] = 'stale'
       results[#results + 1] = 0
@@ -291,10 +308,19 @@ local function answer_all()
       if previous then
         results[#results + 1] = previous
         results[#results + 1] = 0
+      elseif web and redis.call('HEXISTS', web_orders, answer_field(customer, order)) == 1 then
+        -- Written by a call that failed before answering it: its entry waits in queue:orders for a poller, so it is
+        -- not written again; 'stale' sends the caller to wait for that answer.
+        results[#results + 1] = 'stale'
+        results[#results + 1] = 0
+      elseif web then
+        local web_ticket, entry = arrive(order, customer)
+        results[#results + 1] = answer(order, customer, web_ticket, entry, ARGV[i + 4], ARGV[i + 6], '')
+        results[#results + 1] = 1
+        redis.call('XDEL', orders, entry)
       else
-        local outcome = answer(order, customer, ticket, ARGV[i + 3], ARGV[i + 4], ARGV[i + 6], ARGV[i + 7])
-        results[#results + 1] = outcome or 'stale'
-        results[#results + 1] = outcome and 1 or 0
+        results[#results + 1] = answer(order, customer, ticket, ARGV[i + 3], ARGV[i + 4], ARGV[i + 6], ARGV[i + 7])
+        results[#results + 1] = 1
       end
     end
   end

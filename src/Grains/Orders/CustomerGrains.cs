@@ -24,21 +24,16 @@ public sealed class CustomerGrains(IGrainFactory grains, PurchaseLedger ledger)
     public ICustomerGrain For(GrainId id) => (ICustomerGrain)grains.GetGrain(id, _types.Value.Interface);
 
     /// <summary>
-    /// An order through its customer's grain to its answer: the grain's own, or the completion's of what it let through,
-    /// whose purchase goes to this silo's ledger for the grain (on this silo when orders are routed to their owners).
+    /// An order through its customer's grain to its answer: the completion's of what the grain let through, whose purchase
+    /// goes to this silo's ledger for the grain (on this silo when orders are routed to their owners).
     /// </summary>
     public async Task<OrderOutcome> PlaceAsync(GrainId customer, OrderRequest order)
     {
         // Callers are a poller grain and the silo's order router, each one scheduler for many orders at once: the
         // steps after each await touch no grain's state, so they run where the call or completion finished instead
         // of queuing, order by order, behind that scheduler.
-        var admission = await For(customer).AdmitOrder(order).ConfigureAwait(false);
-        if (admission.Outcome is { } decided)
-        {
-            return decided;
-        }
-
-        return await ledger.CompleteAsync(admission.Admitted ?? order).ConfigureAwait(false);
+        var admitted = await For(customer).AdmitOrder(order).ConfigureAwait(false);
+        return await ledger.CompleteAsync(admitted).ConfigureAwait(false);
     }
 
     public Task<OrderOutcome> PlaceAsync(OrderRequest order) => PlaceAsync(IdOf(order.CustomerId), order);

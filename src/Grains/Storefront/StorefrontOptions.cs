@@ -15,9 +15,8 @@ public sealed class StorefrontOptions
     public TimeSpan AnswerTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// How often a silo looks up, in one HMGET, the outcomes of the orders its buyers wait for. Most
-    /// answers arrive sooner, through the customer grain; this catches those that never pass it (orders
-    /// answered on the sold-out fast path, by another activation, or after a silo died).
+    /// How often a silo looks up the outcome of an order that waits in queue:orders for a poller (one a script call left
+    /// written and unanswered when it failed half way); every other order is answered by the call that takes it.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "365.00:00:00", ErrorMessage = "Storefront:AnswerPollInterval must be positive.")]
     public TimeSpan AnswerPollInterval { get; set; } = TimeSpan.FromMilliseconds(50);
@@ -51,5 +50,4 @@ public sealed class StorefrontOptions
     /// behind a proxy that sets it (the compose stack's): anyone else could pick their own address.
     /// </summary>
     public bool TrustForwardedFor { get; set; }
-
 }

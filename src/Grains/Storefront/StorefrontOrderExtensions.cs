@@ -1,12 +1,11 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace PopupStore.Grains.Storefront;
 
 public static class StorefrontOrderExtensions
 {
-    /// <summary>The grain side of the storefront: options, the Redis store, the answer watcher and the desk.</summary>
+    /// <summary>The storefront's options and its view of Redis.</summary>
     public static IServiceCollection AddStorefrontOrders(this IServiceCollection services, IConfiguration configuration)
     {
         services
@@ -15,9 +14,6 @@ public static class StorefrontOrderExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<WebOrderStore>();
-        services.AddSingleton<AnswerWatcher>();
-        services.AddHostedService(sp => sp.GetRequiredService<AnswerWatcher>());
-        services.AddSingleton<WebOrderDesk>();
         return services;
     }
 }

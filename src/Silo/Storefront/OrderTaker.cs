@@ -1,63 +1,83 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
-using Orleans.Configuration;
+using PopupStore.Core.Orders;
+using PopupStore.Core.Redis;
 using PopupStore.Grains.Storefront;
-using PopupStore.Grains;
-using PopupStore.Grains.Orders;
+using StackExchange.Redis;
 
 namespace PopupStore.Silo.Storefront;
 
 /// <summary>
-/// Hands a buyer's order to its customer grain and waits for the answer, at most AnswerTimeout. When the
-/// grain cannot be reached (its silo died or froze, the call timed out) the order is taken here instead,
-/// through the same script the grain uses: it writes an order id at most once, so whether or not the grain
-/// got as far as writing it, there is one entry, and its answer is watched for in Redis.
+/// Takes a buyer's order on the silo that holds the request: it goes into this silo's next completion batch, where
+/// one script call writes its entries and decides it (docs/storefront.md, "How an order is taken"). The order is
+/// identified by its customer and order id, so sending it again, to any silo, replays its answer and writes nothing.
+/// Redis refusing or unreachable is retried until AnswerTimeout; a call still on its way then is answered 202.
 /// </summary>
 public sealed partial class OrderTaker(
-    CustomerGrains customers,
+    IOrderCompletion completion,
     WebOrderStore store,
-    AnswerWatcher watcher,
     IOptions<StorefrontOptions> options,
-    IOptions<SiloMessagingOptions> messaging,
     ILogger<OrderTaker> logger)
 {
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan LongestRetryDelay = TimeSpan.FromSeconds(1);
+
+    /// <summary>The order's outcome, or Pending when it is not decided within AnswerTimeout.</summary>
+    /// <exception cref="RedisException">Redis kept refusing or failing until AnswerTimeout: nothing is held for the order.</exception>
     public async Task<WebOrderAnswer> TakeAsync(string orderId, string customerId)
     {
-        var answerTimeout = options.Value.AnswerTimeout;
-        var deadline = DateTime.UtcNow + answerTimeout;
-
-        // A grain call longer than the response timeout would be cut off by Orleans.
-        var wait = TimeSpan.FromTicks(Math.Min(answerTimeout.Ticks, messaging.Value.ResponseTimeout.Ticks * 3 / 4));
-        try
+        var settings = options.Value;
+        var started = Stopwatch.GetTimestamp();
+        TimeSpan Rest() => settings.AnswerTimeout - Stopwatch.GetElapsedTime(started);
+        var order = OrderRequest.Storefront(orderId, customerId);
+        var delay = FirstRetryDelay;
+        while (true)
         {
-            var answer = await customers.For(customerId)
-                .PlaceWebOrder(new WebOrder(orderId, wait))
-                .AsTask()
-                .WaitAsync(wait + TimeSpan.FromSeconds(1));
-            if (answer.State != WebOrderState.Pending)
+            var taking = completion.CompleteAsync(order);
+            try
             {
-                return answer;
+                return WebOrderAnswer.Decided((await taking.WaitAsync(Rest() > TimeSpan.Zero ? Rest() : TimeSpan.Zero)).Result);
+            }
+            catch (TimeoutException) when (!taking.IsCompleted)
+            {
+                // Still on its way to Redis (a slow or paused server, replicas catching up): it is taken when the call
+                // runs, and the buyer follows Location.
+                return WebOrderAnswer.Pending;
+            }
+            catch (SaleChangedException)
+            {
+                // A call that failed half way left it written and unanswered: it waits in queue:orders for a poller.
+                return await AwaitPollerAsync(orderId, customerId, Rest, settings.AnswerPollInterval);
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException && Rest() > delay)
+            {
+                // Sending it again is safe: an order already decided replays its outcome.
+                LogRetrying(ex, orderId, customerId, delay.TotalMilliseconds);
+                await Task.Delay(delay);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, LongestRetryDelay.Ticks));
             }
         }
-        catch (Exception ex)
-        {
-            // A grain call cancelled (its silo shutting down) is a grain that cannot be reached like any other.
-            LogGrainFailed(ex, orderId, customerId);
-            var taken = await store.SubmitAsync(orderId, customerId);
-            if (taken.Status == WebOrderStatus.Answered)
-            {
-                return WebOrderAnswer.Decided(taken.Result!.Value);
-            }
-        }
-
-        var rest = deadline - DateTime.UtcNow;
-        if (rest > TimeSpan.Zero && await watcher.WaitAsync(customerId, orderId, rest) is { } late)
-        {
-            return WebOrderAnswer.Decided(late);
-        }
-
-        return WebOrderAnswer.Pending;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Storefront order {OrderId} of {CustomerId}: the customer grain failed; taking the order directly")]
-    private partial void LogGrainFailed(Exception error, string orderId, string customerId);
+    private async Task<WebOrderAnswer> AwaitPollerAsync(string orderId, string customerId, Func<TimeSpan> rest, TimeSpan interval)
+    {
+        var field = RedisKeys.AnswerField(customerId, orderId);
+        while (true)
+        {
+            if ((await store.AnswersAsync([field]))[0] is { } result)
+            {
+                return WebOrderAnswer.Decided(result);
+            }
+
+            if (rest() <= interval)
+            {
+                return WebOrderAnswer.Pending;
+            }
+
+            await Task.Delay(interval);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Storefront order {OrderId} of {CustomerId}: Redis did not take it; sending it again in {DelayMs} ms")]
+    private partial void LogRetrying(Exception error, string orderId, string customerId, double delayMs);
 }

@@ -4,7 +4,6 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using PopupStore.Core.Orders;
 using PopupStore.Grains.Storefront;
-using PopupStore.Grains;
 using StackExchange.Redis;
 
 namespace PopupStore.Silo.Storefront;

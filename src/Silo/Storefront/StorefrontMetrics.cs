@@ -1,6 +1,5 @@
 using System.Diagnostics.Metrics;
 using PopupStore.Core.Orders;
-using PopupStore.Grains;
 using PopupStore.Grains.Telemetry;
 
 namespace PopupStore.Silo.Storefront;

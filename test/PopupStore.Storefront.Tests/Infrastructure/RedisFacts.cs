@@ -59,4 +59,10 @@ public static class RedisFacts
 
     public static Task ResumeReadingAsync(this IDatabase db) =>
         db.ExecuteAsync("XGROUP", "SETID", RedisKeys.Orders.ToString(), RedisKeys.ConsumerGroup, "0-0");
+
+    /// <summary>Holds every client's writes (scripts included) until <see cref="ResumeWritesAsync"/> or <paramref name="longest"/>.</summary>
+    public static Task PauseWritesAsync(this IDatabase db, TimeSpan longest) =>
+        db.ExecuteAsync("CLIENT", "PAUSE", ((long)longest.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture), "WRITE");
+
+    public static Task ResumeWritesAsync(this IDatabase db) => db.ExecuteAsync("CLIENT", "UNPAUSE");
 }

@@ -130,22 +130,25 @@ public sealed class AnswerDurabilityTests
     }
 
     [Fact]
-    public async Task The_storefront_reads_outcomes_with_the_id_of_their_server_and_hands_them_out_confirmed()
+    public async Task The_storefront_reads_outcomes_with_the_id_of_their_server_and_takes_orders_through_the_gate()
     {
         await using var pair = await PrimaryWithReplica.StartAsync("6.2");
         await using var redis = await pair.Primary.ConnectAsync();
         await using var durability = On(redis, pair.Primary);
         await new SaleStore(redis).StartAsync(10, TimeSpan.FromMinutes(1), force: false);
-        await new OrderCompleter(redis, durability).CompleteAsync(new OrderRequest("o1", "c1", string.Empty, Arrivals.Now(1)));
+        var completer = new OrderCompleter(redis, durability);
+        var taken = await completer.CompleteAsync(OrderRequest.Storefront("o1", "c1"));
         var store = new PopupStore.Grains.Storefront.WebOrderStore(redis, durability);
 
         var answers = await store.AnswersAsync([RedisKeys.AnswerField("c1", "o1"), RedisKeys.AnswerField("c2", "o2")]);
         var lookup = await store.LookupAsync("c1", "o1");
-        var replay = await store.SubmitAsync("o1", "c1");
+        var replay = await completer.CompleteAsync(OrderRequest.Storefront("o1", "c1"));
 
+        Assert.Equal(new OrderOutcome(OrderResult.Complete, true), taken);
         Assert.Equal([OrderResult.Complete, null], answers);
         Assert.Equal(OrderResult.Complete, lookup.Result);
-        Assert.Equal(OrderResult.Complete, replay.Result);
+        Assert.True(lookup.Taken);
+        Assert.Equal(new OrderOutcome(OrderResult.Complete, false), replay);
     }
 
     [Theory]
