@@ -30,8 +30,8 @@
 --
 -- A storefront order ('web' below) comes here straight from the silo that took the request, not through the streams:
 -- the script first writes the same two entries any producer writes (so the contract's streams, and the Gears series
--- counting them, see every order), decides it as arriving at that moment, and deletes its queue:orders entry in the
--- same step, before any consumer could read it. sale:web-orders maps it to that entry id. The same order sent again
+-- counting them, see every order), decides it as arriving at that moment, and deletes its queue:orders entry at the
+-- end of the same call, before any consumer could read it. sale:web-orders maps it to that entry id. The same order sent again
 -- (a retry, another silo) finds its answer and writes nothing.
 --
 -- KEYS: product, sale, sale:buyers, sale:answered, sale:counts, queue:complete, queue:rejected, queue:customers,
@@ -207,6 +207,9 @@ end
 
 local left = tonumber(stock) or 0
 local tickets = {}
+-- Entries of the storefront orders this call wrote and answered, deleted from queue:orders at the end. Should the
+-- call fail before that, a poller reads them and replays their stored outcome.
+local web_entries = {}
 -- Units sold and rejections by reason in this batch, written once at the end.
 local sold, rejections = 0, {}
 
@@ -253,16 +256,16 @@ local function answer(order, customer, ticket, entry, invalid, bought_before, re
   return 'complete'
 end
 
--- One XDEL for the batch's tickets; should one be an id Redis cannot parse (which fails the whole call),
--- each is deleted alone so the others still go.
-local function delete_tickets()
+-- One XDEL for the batch's tickets (and one for its storefront orders' entries); should one be an id Redis cannot
+-- parse (which fails the whole call), each is deleted alone so the others still go.
+local function delete_entries(stream, ids)
   local slice = 500
-  for first = 1, #tickets, slice do
-    local last = math.min(first + slice - 1, #tickets)
-    local ok = redis.pcall('XDEL', customers, unpack(tickets, first, last))
+  for first = 1, #ids, slice do
+    local last = math.min(first + slice - 1, #ids)
+    local ok = redis.pcall('XDEL', stream, unpack(ids, first, last))
     if type(ok) == 'table' and ok.err then
       for i = first, last do
-        redis.pcall('XDEL', customers, tickets[i])
+        redis.pcall('XDEL', stream, ids[i])
       end
     end
   end
@@ -317,7 +320,7 @@ local function answer_all()
         local web_ticket, entry = arrive(order, customer)
         results[#results + 1] = answer(order, customer, web_ticket, entry, ARGV[i + 4], ARGV[i + 6], '')
         results[#results + 1] = 1
-        redis.call('XDEL', orders, entry)
+        web_entries[#web_entries + 1] = entry
       else
         results[#results + 1] = answer(order, customer, ticket, ARGV[i + 3], ARGV[i + 4], ARGV[i + 6], ARGV[i + 7])
         results[#results + 1] = 1
@@ -342,7 +345,8 @@ if not ok then
   end
   error(failure, 0)
 end
-delete_tickets()
+delete_entries(customers, tickets)
+delete_entries(orders, web_entries)
 if server then
   results[#results + 1] = server
 end
