@@ -3,11 +3,13 @@ and RedisTimeSeries: the series count exactly what was written, per 5 s window, 
 deleted at once, and a restart neither loses nor doubles a count.
 
 Writes go through user `popupstore` (the silos' and LoadClient's ACL user), the way the
-completion script writes: XADD inside Lua, XDEL right after.
+completion script writes: XADD inside Lua, XDEL right after (and the completion script itself, taking storefront
+orders).
 
 Run from the repository root:  python3 -m unittest discover -s gears/tests -v
 """
 
+import os
 import time
 import unittest
 
@@ -16,6 +18,11 @@ from real_redis import RealStack, RespError, missing_requirements, pairs, sample
 WINDOW_MS = 5000
 STREAMS = ('queue:customers', 'queue:orders', 'queue:complete', 'queue:rejected')
 ADD_AND_DELETE = "local id = redis.call('XADD', KEYS[1], '*', 'id', ARGV[1]) redis.call('XDEL', KEYS[1], id) return id"
+
+
+COMPLETE_ORDERS = os.path.join(os.path.dirname(__file__), '..', '..', 'src', 'Core', 'Scripts', 'complete_orders.lua')
+COMPLETE_ORDERS_KEYS = ('product', 'sale', 'sale:buyers', 'sale:answered', 'sale:counts', 'queue:complete',
+                        'queue:rejected', 'queue:customers', 'sale:confirmed', 'sale:web-orders', 'queue:orders')
 
 
 def total(client, key):
@@ -69,6 +76,25 @@ class CountTests(unittest.TestCase):
             self.assertEqual(kept + deleted + extra, total(self.silo, 'ts:enqueue:' + stream), stream)
             lengths = samples(self.silo, 'ts:len:' + stream)
             self.assertEqual(self.silo.call('XLEN', stream), lengths[-1][1], stream)
+
+    def test_storefront_orders_taken_by_the_completion_script_count_like_a_producers(self):
+        # The silos' own script: each storefront order's ticket and order entry are written and deleted in one call.
+        with open(COMPLETE_ORDERS) as source:
+            script = source.read()
+        self.silo.call('HSET', 'sale', 'opens', '0', 'closes', '99999999999999', 'generation', '1')
+        self.silo.call('SET', 'product', '2')
+        wait_inside_window()
+        orders = []
+        for i in range(3):
+            orders += ['w%d' % i, 'c%d' % i, '', '', '', '', '', '', 'web']
+        reply = self.silo.call('EVAL', script, str(len(COMPLETE_ORDERS_KEYS)), *COMPLETE_ORDERS_KEYS, '0', '10', *orders)
+        self.assertEqual(['complete', 1, 'complete', 1, 'sold-out', 1], reply)
+        self.assertEqual(3, total(self.silo, 'ts:enqueue:queue:orders'))
+        self.assertEqual(3, total(self.silo, 'ts:enqueue:queue:customers'))
+        self.assertEqual(2, total(self.silo, 'ts:enqueue:queue:complete'))
+        self.assertEqual(1, total(self.silo, 'ts:enqueue:queue:rejected'))
+        self.assertEqual(0.0, samples(self.silo, 'ts:len:queue:orders')[-1][1])
+        self.assertEqual(0.0, samples(self.silo, 'ts:len:queue:customers')[-1][1])
 
     def test_samples_are_one_per_window_at_the_window_end(self):
         wait_inside_window()

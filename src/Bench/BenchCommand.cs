@@ -26,7 +26,7 @@ public static class BenchCommand
         var silos = new Option<string>("--silos") { Description = "Cluster sizes to measure, comma separated", DefaultValueFactory = _ => "1,3" };
         var only = new Option<string>("--only")
         {
-            Description = "Measures to run: limit,direct,floor,seed-gears,cluster,http,durable (floor: Orleans alone, an empty customer grain per call, no Redis; seed-gears needs RedisGears in this Redis; http: the largest cluster with buyers through the storefront; durable: the largest cluster with two replicas of this Redis and durable answers on, needs --replica-server)",
+            Description = "Measures to run: limit,direct,floor,seed-gears,cluster,http,mixed,durable (floor: Orleans alone, an empty customer grain per call, no Redis; seed-gears needs RedisGears in this Redis; http: the largest cluster with buyers through the storefront; mixed: the largest cluster with half the flash crowd through the storefront and half writing the streams at once, flash and arrival order only; durable: the largest cluster with two replicas of this Redis and durable answers on, needs --replica-server)",
             DefaultValueFactory = _ => "limit,direct,floor,seed-gears,cluster,http",
         };
         var siloDll = new Option<FileInfo?>("--silo-dll") { Description = "Path to PopupStore.Silo.dll (default: found from the repository's build output)" };
@@ -50,9 +50,9 @@ public static class BenchCommand
         {
             var sizes = ParseSizes(parse.GetValue(silos)!);
             var measures = parse.GetValue(only)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet();
-            if (sizes is null || measures.Except(["limit", "direct", "floor", "seed-gears", "cluster", "http", "durable"]).Any())
+            if (sizes is null || measures.Except(["limit", "direct", "floor", "seed-gears", "cluster", "http", "mixed", "durable"]).Any())
             {
-                await Console.Error.WriteLineAsync("popupstore-bench: --silos takes sizes like 1,3 and --only a list of limit,direct,floor,seed-gears,cluster,http,durable (see --help)");
+                await Console.Error.WriteLineAsync("popupstore-bench: --silos takes sizes like 1,3 and --only a list of limit,direct,floor,seed-gears,cluster,http,mixed,durable (see --help)");
                 return ExitCodes.Usage;
             }
 
@@ -69,7 +69,7 @@ public static class BenchCommand
             }
 
             var dll = parse.GetValue(siloDll)?.FullName ?? BuildOutputs.FindSiloDll();
-            if ((measures.Contains("cluster") || measures.Contains("http") || measures.Contains("durable")) && (dll is null || !File.Exists(dll)))
+            if ((measures.Contains("cluster") || measures.Contains("http") || measures.Contains("mixed") || measures.Contains("durable")) && (dll is null || !File.Exists(dll)))
             {
                 await Console.Error.WriteLineAsync("popupstore-bench: PopupStore.Silo.dll not found; build the solution or pass --silo-dll");
                 return ExitCodes.Usage;
@@ -147,6 +147,11 @@ public static class BenchCommand
         if (measures.Contains("http"))
         {
             rows.Add(await runner.ClusterAsync(dll!, sizes.Max(), settings, viaHttp: true));
+        }
+
+        if (measures.Contains("mixed"))
+        {
+            rows.Add(await runner.MixedAsync(dll!, sizes.Max(), settings));
         }
 
         if (measures.Contains("durable"))

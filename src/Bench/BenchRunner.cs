@@ -260,6 +260,40 @@ public sealed class BenchRunner(IConnectionMultiplexer redis, string connectionS
         };
     }
 
+    /// <summary>
+    /// First come, first served across both ways in: the flash crowd in two halves sent at the same moment, one writing
+    /// the streams, the other through the storefront (an address per buyer). Only the flash crowd is measured: its rate,
+    /// latency and arrival order over all the units.
+    /// </summary>
+    public async Task<BenchRow> MixedAsync(string siloDll, int silos, IReadOnlyDictionary<string, string> settings)
+    {
+        var name = $"cluster-{silos}-mixed";
+        log.WriteLine($"{name}: {silos} silo process(es), half the flash crowd writing the streams and half through the storefront, at once");
+        var webSettings = new Dictionary<string, string>(settings) { ["Storefront__TrustForwardedFor"] = "true" };
+        await using var processes = await SiloProcesses.StartAsync(
+            siloDll, silos, connectionString, $"bench-{Guid.NewGuid():N}"[..14], webSettings, TimeSpan.FromSeconds(90));
+        await new SaleStore(redis).StartAsync(scenario.Units, TimeSpan.FromHours(1), force: true);
+        var streamBuyers = scenario.Buyers / 2;
+        var started = Stopwatch.GetTimestamp();
+        var crowds = await Task.WhenAll(
+            RunCommand.ExecuteAsync(
+                redis, new LoadSettings(streamBuyers, scenario.DuplicateRatio, null, 0, 0, AnswerTimeout, scenario.Seed), TextWriter.Null, CancellationToken.None),
+            RunCommand.ExecuteAsync(
+                redis, new LoadSettings(scenario.Buyers - streamBuyers, scenario.DuplicateRatio, null, 0, 0, AnswerTimeout, scenario.Seed), TextWriter.Null, CancellationToken.None,
+                storefront: new StorefrontTarget(processes.Storefronts, AddressPerBuyer: true)));
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var orders = crowds.Sum(c => c.Answered);
+        var firstCome = await ArrivalOrder.MeasureAsync(redis);
+        var passed = crowds.All(c => c.Passed);
+        log.WriteLine($"{name}: flash {orders / seconds:0} orders/s (both crowds, start to last answer), stream p99 {crowds[0].Latency.P99} ms, storefront p99 {crowds[1].Latency.P99} ms, invariants {(passed ? "ok" : "FAIL")}");
+        log.WriteLine($"{name}: first come, first served: {firstCome}");
+        return new BenchRow(name, Math.Round(orders / seconds, 1), null, null, null, null, Passed: passed)
+        {
+            FirstComePercent = Math.Round(100 * firstCome.Share, 2),
+            LatestBuyerRank = firstCome.LatestBuyerRank,
+        };
+    }
+
     private static List<TimeSpan> SiloCpuSpent(IReadOnlyList<TimeSpan> before, IReadOnlyList<TimeSpan> after) =>
         [.. after.Zip(before, (a, b) => a > b ? a - b : TimeSpan.Zero)];
 
