@@ -20,6 +20,9 @@ public sealed class OrderCompleter(IConnectionMultiplexer redis, AnswerDurabilit
     public const int ReplicaMaxLagSeconds = 10;
 
     private const string StaleAnswer = "stale";
+
+    /// <summary>A storefront order left in queue:orders behind earlier orders; like a stale one, it is answered later.</summary>
+    private const string QueuedAnswer = "queued";
     private const string StorefrontSource = "web";
 
     private static readonly RedisKey[] Keys =
@@ -33,7 +36,8 @@ public sealed class OrderCompleter(IConnectionMultiplexer redis, AnswerDurabilit
 
     /// <summary>
     /// Answers the orders in one script call; outcomes come back in the same order, null for an order
-    /// read during another sale (nothing was written for it). They are confirmed before they are returned.
+    /// read during another sale (nothing was written for it) and for a storefront order left in queue:orders for a
+    /// poller (behind earlier orders that could take the units left, or by an earlier call that failed half way). They are confirmed before they are returned.
     /// </summary>
     public async Task<OrderOutcome?[]> CompleteManyAsync(IReadOnlyList<OrderRequest> orders)
     {
@@ -78,7 +82,7 @@ public sealed class OrderCompleter(IConnectionMultiplexer redis, AnswerDurabilit
         for (var i = 0; i < outcomes.Length; i++)
         {
             var answer = (string)result[2 * i]!;
-            outcomes[i] = answer == StaleAnswer
+            outcomes[i] = answer is StaleAnswer or QueuedAnswer
                 ? null
                 : new OrderOutcome(OrderResults.FromWire(answer), (long)result[(2 * i) + 1] == 1);
         }

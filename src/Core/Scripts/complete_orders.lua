@@ -31,8 +31,10 @@
 -- A storefront order ('web' below) comes here straight from the silo that took the request, not through the streams:
 -- the script first writes the same two entries any producer writes (so the contract's streams, and the Gears series
 -- counting them, see every order), decides it as arriving at that moment, and deletes its queue:orders entry at the
--- end of the same call, before any consumer could read it. sale:web-orders maps it to that entry id. The same order sent again
--- (a retry, another silo) finds its answer and writes nothing.
+-- end of the same call, before any consumer could read it. sale:web-orders maps it to that entry id. The same order
+-- sent again (a retry, another silo) finds its answer and writes nothing. First come, first served across both ways
+-- in: while the orders waiting in queue:orders (all arrived before it) could take every unit left, a storefront order
+-- that would buy is not decided here ('queued'): its entry stays in the queue behind them, for a poller.
 --
 -- KEYS: product, sale, sale:buyers, sale:answered, sale:counts, queue:complete, queue:rejected, queue:customers,
 --       sale:confirmed, sale:web-orders, queue:orders
@@ -43,9 +45,10 @@
 --       this sale ('' when not known; the grain's word is a hint, checked against sale:buyers: a grain can be
 --       misled, sale:buyers cannot), Redis' clock (ms) when the entry was read ('' when unknown), and 'web' for a
 --       storefront order (its ticket and entry id are then written here; '' for an order read from queue:orders).
--- Returns: per order, two values: outcome (complete|duplicate|sold-out|closed|invalid|stale) and 1 when
---          this call wrote it, 0 when it had been answered before (or, for stale, not at all; a storefront order is
---          stale when its entry was written but not answered, and waits in queue:orders); while replicas are
+-- Returns: per order, two values: outcome (complete|duplicate|sold-out|closed|invalid|stale|queued) and 1 when
+--          this call wrote it, 0 when it had been answered before (or, for stale and queued, not at all; a storefront
+--          order is stale when an earlier call wrote it and did not answer it, queued when this call left it in
+--          queue:orders: either way it waits there for a poller); while replicas are
 --          required, one more value at the end: the server's replication id.
 
 local product, sale, buyers, answered, counts = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
@@ -227,7 +230,9 @@ local function reject(order, customer, entry, reason, detail)
   return reason
 end
 
-local function answer(order, customer, ticket, entry, invalid, bought_before, read_at)
+-- `waiting`: how many orders wait in queue:orders ahead of this one (0 for an order read from it). While they could
+-- take every unit left, this order may not take one before them: it is left undecided (nil) in the queue, behind them.
+local function answer(order, customer, ticket, entry, invalid, bought_before, read_at, waiting)
   if invalid ~= '' then
     return reject(order, customer, entry, 'invalid', invalid)
   end
@@ -246,6 +251,9 @@ local function answer(order, customer, ticket, entry, invalid, bought_before, re
   end
   if left <= 0 then
     return reject(order, customer, entry, 'sold-out', '')
+  end
+  if left <= waiting then
+    return nil
   end
 
   left = left - 1
@@ -287,7 +295,6 @@ local function arrive(order, customer)
   local ticket = redis.call('XADD', customers, '*', 'id', customer)
   local entry = redis.call('XADD', orders, '*', 'id', order, 'customer', customer, 'ticket', ticket)
   redis.call('HSET', web_orders, answer_field(customer, order), entry)
-  tickets[#tickets + 1] = ticket
   return ticket, entry
 end
 
@@ -317,12 +324,23 @@ local function answer_all()
         results[#results + 1] = 'stale'
         results[#results + 1] = 0
       elseif web then
+        -- Every entry still in queue:orders (but this call's own storefront orders, deleted at its end) arrived
+        -- before this order: the stream orders not yet decided, and some just decided and not yet deleted.
+        local waiting = redis.call('XLEN', orders) - #web_entries
         local web_ticket, entry = arrive(order, customer)
-        results[#results + 1] = answer(order, customer, web_ticket, entry, ARGV[i + 4], ARGV[i + 6], '')
-        results[#results + 1] = 1
-        web_entries[#web_entries + 1] = entry
+        local outcome = answer(order, customer, web_ticket, entry, ARGV[i + 4], ARGV[i + 6], '', waiting)
+        if outcome then
+          tickets[#tickets + 1] = web_ticket
+          web_entries[#web_entries + 1] = entry
+          results[#results + 1] = outcome
+          results[#results + 1] = 1
+        else
+          -- First come, first served: it stays in queue:orders, and a poller decides it in its turn.
+          results[#results + 1] = 'queued'
+          results[#results + 1] = 0
+        end
       else
-        results[#results + 1] = answer(order, customer, ticket, ARGV[i + 3], ARGV[i + 4], ARGV[i + 6], ARGV[i + 7])
+        results[#results + 1] = answer(order, customer, ticket, ARGV[i + 3], ARGV[i + 4], ARGV[i + 6], ARGV[i + 7], 0)
         results[#results + 1] = 1
       end
     end

@@ -46,7 +46,8 @@ public sealed partial class OrderTaker(
             }
             catch (SaleChangedException)
             {
-                // A call that failed half way left it written and unanswered: it waits in queue:orders for a poller.
+                // It waits in queue:orders for a poller: behind earlier orders that could take the units left (first come,
+                // first served), or left written and unanswered by a call that failed half way.
                 return await AwaitPollerAsync(orderId, customerId, Rest, settings.AnswerPollInterval);
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException && Rest() > delay)

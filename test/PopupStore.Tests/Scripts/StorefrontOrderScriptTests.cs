@@ -109,6 +109,44 @@ public sealed class StorefrontOrderScriptTests(RedisFixture redis) : IClassFixtu
         Assert.Equal(0, await Db.StreamLengthAsync(RedisKeys.Orders));
     }
 
+    [Fact]
+    public async Task A_storefront_order_that_the_orders_waiting_ahead_could_outbid_for_the_last_units_waits_behind_them()
+    {
+        // Two stream orders arrived first and wait in queue:orders; two units are left.
+        await Db.StreamAddAsync(RedisKeys.Orders, [new("id", "s1"), new("customer", "early-1"), new("ticket", "")]);
+        await Db.StreamAddAsync(RedisKeys.Orders, [new("id", "s2"), new("customer", "early-2"), new("ticket", "")]);
+
+        await Assert.ThrowsAsync<SaleChangedException>(() => _completer.CompleteAsync(OrderRequest.Storefront("w1", "late")));
+
+        // Written, registered and left in the queue behind them, its customer still waiting: a poller decides it in turn.
+        var entries = await Db.StreamRangeAsync(RedisKeys.Orders);
+        Assert.Equal(["s1", "s2", "w1"], entries.Select(e => (string?)e["id"]));
+        Assert.Equal(entries[2].Id.ToString(), (string?)await Db.HashGetAsync(RedisKeys.WebOrders, RedisKeys.AnswerField("late", "w1")));
+        Assert.Equal((string?)entries[2]["ticket"], (await Db.StreamRangeAsync(RedisKeys.Customers)).Single().Id.ToString());
+        Assert.False(await Db.HashExistsAsync(RedisKeys.Answered, RedisKeys.AnswerField("late", "w1")));
+        Assert.Equal(2, (long)await Db.StringGetAsync(RedisKeys.Product));
+
+        // Sent again while it waits: written nothing more.
+        await Assert.ThrowsAsync<SaleChangedException>(() => _completer.CompleteAsync(OrderRequest.Storefront("w1", "late")));
+        Assert.Equal(3, await Db.StreamLengthAsync(RedisKeys.Orders));
+    }
+
+    [Fact]
+    public async Task A_storefront_order_is_decided_at_once_while_the_units_left_outnumber_the_orders_waiting()
+    {
+        await Db.StreamAddAsync(RedisKeys.Orders, [new("id", "s1"), new("customer", "early-1"), new("ticket", "")]);
+
+        var bought = await _completer.CompleteAsync(OrderRequest.Storefront("w1", "next"));
+
+        // And an order that cannot buy (a customer who bought) is answered at once whatever waits.
+        await Db.StreamAddAsync(RedisKeys.Orders, [new("id", "s2"), new("customer", "early-2"), new("ticket", "")]);
+        var duplicate = await _completer.CompleteAsync(OrderRequest.Storefront("w2", "next"));
+
+        Assert.Equal(new OrderOutcome(OrderResult.Complete, true), bought);
+        Assert.Equal(new OrderOutcome(OrderResult.Duplicate, true), duplicate);
+        Assert.Equal(["s1", "s2"], (await Db.StreamRangeAsync(RedisKeys.Orders)).Select(e => (string?)e["id"]));
+    }
+
     [Theory]
     [MemberData(nameof(RedisVersions.Both), MemberType = typeof(RedisVersions))]
     public async Task A_user_who_may_not_write_queue_orders_is_refused_NOPERM_before_anything_is_written(string version)
