@@ -71,7 +71,7 @@ public sealed class CompletionBatcher : IOrderCompletion, IAsyncDisposable
         var released = false;
         try
         {
-            var (outcomes, confirmation) = await _completer.DecideManyAsync(batch.ConvertAll(p => p.Order));
+            var (outcomes, queued, confirmation) = await _completer.DecideManyAsync(batch.ConvertAll(p => p.Order));
 
             // The script is done: the next batch may go while replicas confirm this one's outcomes.
             released = true;
@@ -85,7 +85,7 @@ public sealed class CompletionBatcher : IOrderCompletion, IAsyncDisposable
                 }
                 else
                 {
-                    batch[i].Answer.TrySetException(new SaleChangedException());
+                    batch[i].Answer.TrySetException(queued[i] ? new OrderQueuedException() : new SaleChangedException());
                 }
             }
         }

@@ -21,7 +21,7 @@ public sealed class OrderCompleter(IConnectionMultiplexer redis, AnswerDurabilit
 
     private const string StaleAnswer = "stale";
 
-    /// <summary>A storefront order left in queue:orders behind earlier orders; like a stale one, it is answered later.</summary>
+    /// <summary>An order left in queue:orders behind earlier arrivals that could take the units left; answered later.</summary>
     private const string QueuedAnswer = "queued";
     private const string StorefrontSource = "web";
 
@@ -31,13 +31,17 @@ public sealed class OrderCompleter(IConnectionMultiplexer redis, AnswerDurabilit
         RedisKeys.Complete, RedisKeys.Rejected, RedisKeys.Customers, RedisKeys.Confirmed, RedisKeys.WebOrders, RedisKeys.Orders,
     ];
 
-    public async Task<OrderOutcome> CompleteAsync(OrderRequest order) =>
-        (await CompleteManyAsync([order]))[0] ?? throw new SaleChangedException();
+    public async Task<OrderOutcome> CompleteAsync(OrderRequest order)
+    {
+        var decided = await DecideManyAsync([order]);
+        await decided.Confirmation;
+        return decided.Outcomes[0] ?? throw (decided.Queued[0] ? new OrderQueuedException() : new SaleChangedException());
+    }
 
     /// <summary>
     /// Answers the orders in one script call; outcomes come back in the same order, null for an order
-    /// read during another sale (nothing was written for it) and for a storefront order left in queue:orders for a
-    /// poller (behind earlier orders that could take the units left, or by an earlier call that failed half way). They are confirmed before they are returned.
+    /// read during another sale (nothing was written for it) and for an order left in queue:orders behind earlier
+    /// arrivals that could take the units left (or, a storefront order, by an earlier call that failed half way). They are confirmed before they are returned.
     /// </summary>
     public async Task<OrderOutcome?[]> CompleteManyAsync(IReadOnlyList<OrderRequest> orders)
     {
@@ -51,7 +55,8 @@ public sealed class OrderCompleter(IConnectionMultiplexer redis, AnswerDurabilit
     /// before anyone is told them (already complete while answers are not durable). Lets a caller that limits its
     /// script calls in flight free its slot while replicas catch up.
     /// </summary>
-    public async Task<(OrderOutcome?[] Outcomes, Task Confirmation)> DecideManyAsync(IReadOnlyList<OrderRequest> orders)
+    /// <returns>The outcomes (null where not decided) and, for each order, whether it waits behind earlier arrivals.</returns>
+    public async Task<(OrderOutcome?[] Outcomes, bool[] Queued, Task Confirmation)> DecideManyAsync(IReadOnlyList<OrderRequest> orders)
     {
         var values = new RedisValue[HeaderValues + (orders.Count * ValuesPerOrder)];
         values[0] = durability?.RequiredReplicas ?? 0;
@@ -79,14 +84,16 @@ public sealed class OrderCompleter(IConnectionMultiplexer redis, AnswerDurabilit
             : durability.ConfirmAsync(result.Length > 2 * orders.Count ? (string?)result[^1] : null).AsTask();
 
         var outcomes = new OrderOutcome?[orders.Count];
+        var queued = new bool[orders.Count];
         for (var i = 0; i < outcomes.Length; i++)
         {
             var answer = (string)result[2 * i]!;
+            queued[i] = answer == QueuedAnswer;
             outcomes[i] = answer is StaleAnswer or QueuedAnswer
                 ? null
                 : new OrderOutcome(OrderResults.FromWire(answer), (long)result[(2 * i) + 1] == 1);
         }
 
-        return (outcomes, confirmation);
+        return (outcomes, queued, confirmation);
     }
 }

@@ -215,6 +215,9 @@ local tickets = {}
 local web_entries = {}
 -- Units sold and rejections by reason in this batch, written once at the end.
 local sold, rejections = 0, {}
+-- Entries of queue:orders (read by group popup) that this call answered: acknowledged and deleted at its end, in the
+-- same step as their outcomes, so the group's pending entries are exactly the orders read and not yet answered.
+local answered_entries, answered_at = {}, {}
 
 -- The field of an order in sale:answered: '<bytes of the customer id>:<customer id>:<order id>'. The length
 -- keeps it unambiguous (ids may hold ':'), and it still reads as the order's customer and id.
@@ -230,8 +233,9 @@ local function reject(order, customer, entry, reason, detail)
   return reason
 end
 
--- `waiting`: how many orders wait in queue:orders ahead of this one (0 for an order read from it). While they could
--- take every unit left, this order may not take one before them: it is left undecided (nil) in the queue, behind them.
+-- `waiting`: nil, or a function counting the orders waiting ahead of this one that could still buy, asked only when
+-- this order would take a unit. While they could take every unit left, this order may not take one before them: it
+-- is left undecided (nil), in queue:orders, behind them.
 local function answer(order, customer, ticket, entry, invalid, bought_before, read_at, waiting)
   if invalid ~= '' then
     return reject(order, customer, entry, 'invalid', invalid)
@@ -252,7 +256,7 @@ local function answer(order, customer, ticket, entry, invalid, bought_before, re
   if left <= 0 then
     return reject(order, customer, entry, 'sold-out', '')
   end
-  if left <= waiting then
+  if waiting and left <= waiting() then
     return nil
   end
 
@@ -289,6 +293,66 @@ local function write_sums()
   end
 end
 
+-- First come, first served among the orders read from queue:orders. Several pollers read batches at once, so near the
+-- end of the stock a later arrival can reach this script before an earlier one; it must not take a unit that earlier
+-- one could still get. Every entry before it was delivered to group popup (delivery goes in stream order), so the
+-- earlier orders still undecided are the group's pending entries before it, less those this call answered. Beyond
+-- ten seconds after its arrival an order no longer waits (an entry held by a dead silo is claimed after ClaimIdleTime,
+-- a poison entry given up after MaxDeliveries): fairness yields to an answer.
+local group, fair_wait_ms = 'popup', 10000
+local pending_total, pending_ids = nil, nil
+
+local function parse_id(id)
+  local ms, seq = string.match(id or '', '^(%d+)%-(%d+)$')
+  return tonumber(ms), tonumber(seq)
+end
+
+local function before(ams, aseq, bms, bseq)
+  return ams < bms or (ams == bms and aseq < bseq)
+end
+
+-- Orders read from queue:orders before `entry` and not answered yet (counted up to what the units left call for).
+local function waiting_before(entry)
+  local ems, eseq = parse_id(entry)
+  if not ems or now - ems > fair_wait_ms then
+    return 0
+  end
+  if not pending_total then
+    local summary = redis.pcall('XPENDING', orders, group)
+    pending_total = (type(summary) == 'table' and not summary.err and tonumber(summary[1])) or 0
+  end
+  if pending_total - #answered_at < left then
+    return 0
+  end
+  if not pending_ids then
+    -- The oldest pending entries, enough to tell whether `left` of them come first; fetched once per call.
+    pending_ids = {}
+    local rows = redis.pcall('XPENDING', orders, group, '-', '+', left + (#ARGV - first_order + 1) / values_per_order)
+    if type(rows) == 'table' and not rows.err then
+      for _, row in ipairs(rows) do
+        local ms, seq = parse_id(row[1])
+        pending_ids[#pending_ids + 1] = { ms, seq }
+      end
+    end
+  end
+  local low, high = 1, #pending_ids
+  while low <= high do
+    local mid = math.floor((low + high) / 2)
+    if before(pending_ids[mid][1], pending_ids[mid][2], ems, eseq) then
+      low = mid + 1
+    else
+      high = mid - 1
+    end
+  end
+  local count = low - 1
+  for _, done in ipairs(answered_at) do
+    if before(done[1], done[2], ems, eseq) then
+      count = count - 1
+    end
+  end
+  return count
+end
+
 -- A storefront order's arrival: the ticket and the order, written as a producer writes them, the order registered as
 -- the storefront's. Its queue:orders entry goes again in the same step (see the top); the ticket goes with the batch's.
 local function arrive(order, customer)
@@ -299,51 +363,96 @@ local function arrive(order, customer)
 end
 
 local results = {}
-local function answer_all()
-  for i = first_order, #ARGV, values_per_order do
-    local order, customer, ticket, seen = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 5]
-    local web = ARGV[i + 8] == 'web'
-    if seen ~= '' and seen ~= generation then
-      results[#results + 1] = 'stale'
-      results[#results + 1] = 0
-    else
-      -- Before the exactly-once check: an order id seen again with another ticket (a producer reusing
-      -- ids) still answers that customer, who must not be left waiting in queue:customers. For a plain
-      -- redelivery the ticket is already gone and this deletes nothing.
-      if ticket ~= '' then
-        tickets[#tickets + 1] = ticket
-      end
 
-      local previous = redis.call('HGET', answered, answer_field(customer, order))
-      if previous then
-        results[#results + 1] = previous
-        results[#results + 1] = 0
-      elseif web and redis.call('HEXISTS', web_orders, answer_field(customer, order)) == 1 then
-        -- Written by a call that failed before answering it: its entry waits in queue:orders for a poller, so it is
-        -- not written again; 'stale' sends the caller to wait for that answer.
-        results[#results + 1] = 'stale'
-        results[#results + 1] = 0
-      elseif web then
-        -- Every entry still in queue:orders (but this call's own storefront orders, deleted at its end) arrived
-        -- before this order: the stream orders not yet decided, and some just decided and not yet deleted.
-        local waiting = redis.call('XLEN', orders) - #web_entries
-        local web_ticket, entry = arrive(order, customer)
-        local outcome = answer(order, customer, web_ticket, entry, ARGV[i + 4], ARGV[i + 6], '', waiting)
-        if outcome then
-          tickets[#tickets + 1] = web_ticket
-          web_entries[#web_entries + 1] = entry
-          results[#results + 1] = outcome
-          results[#results + 1] = 1
-        else
-          -- First come, first served: it stays in queue:orders, and a poller decides it in its turn.
-          results[#results + 1] = 'queued'
-          results[#results + 1] = 0
-        end
-      else
-        results[#results + 1] = answer(order, customer, ticket, ARGV[i + 3], ARGV[i + 4], ARGV[i + 6], ARGV[i + 7], 0)
-        results[#results + 1] = 1
+-- One order (values from ARGV index i): its two result values.
+local function answer_one(i)
+  local order, customer, ticket, seen = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 5]
+  local web = ARGV[i + 8] == 'web'
+  local entry = ARGV[i + 3]
+  if seen ~= '' and seen ~= generation then
+    return 'stale', 0
+  end
+
+  -- Read from queue:orders by group popup: acknowledged at the end once answered.
+  local function settled()
+    if seen ~= '' and entry ~= '' then
+      answered_entries[#answered_entries + 1] = entry
+      local ms, seq = parse_id(entry)
+      if ms then
+        answered_at[#answered_at + 1] = { ms, seq }
       end
     end
+  end
+
+  local previous = redis.call('HGET', answered, answer_field(customer, order))
+  if previous then
+    -- An order id seen again with another ticket (a producer reusing ids) still answers that customer, who must not
+    -- be left waiting in queue:customers. For a plain redelivery the ticket is already gone and this deletes nothing.
+    if ticket ~= '' then
+      tickets[#tickets + 1] = ticket
+    end
+    settled()
+    return previous, 0
+  elseif web and redis.call('HEXISTS', web_orders, answer_field(customer, order)) == 1 then
+    -- Written by a call that failed before answering it: its entry waits in queue:orders for a poller, so it is
+    -- not written again; 'stale' sends the caller to wait for that answer.
+    return 'stale', 0
+  elseif web then
+    -- Every other entry still in queue:orders (but this call's storefront orders and answered entries, deleted at its
+    -- end) arrived before this order: the orders not yet decided, and some just decided and not yet deleted.
+    local waiting = function()
+      return redis.call('XLEN', orders) - 1 - #web_entries - #answered_entries
+    end
+    local web_ticket, web_entry = arrive(order, customer)
+    local outcome = answer(order, customer, web_ticket, web_entry, ARGV[i + 4], ARGV[i + 6], '', waiting)
+    if not outcome then
+      -- First come, first served: it stays in queue:orders, and a poller decides it in its turn.
+      return 'queued', 0
+    end
+    tickets[#tickets + 1] = web_ticket
+    web_entries[#web_entries + 1] = web_entry
+    return outcome, 1
+  end
+
+  local waiting = nil
+  if seen ~= '' then
+    waiting = function()
+      return waiting_before(entry)
+    end
+  end
+  local outcome = answer(order, customer, ticket, entry, ARGV[i + 4], ARGV[i + 6], ARGV[i + 7], waiting)
+  if not outcome then
+    -- An earlier arrival could still take the last units: it stays pending, and its poller reads it again.
+    return 'queued', 0
+  end
+  if ticket ~= '' then
+    tickets[#tickets + 1] = ticket
+  end
+  settled()
+  return outcome, 1
+end
+
+-- Orders are answered in arrival order (entry id; storefront orders, which arrive in this call, last), whatever order
+-- the batch holds them in: a batch may gather the reads of several pollers.
+local function answer_all()
+  local positions = {}
+  for i = first_order, #ARGV, values_per_order do
+    local ms, seq = parse_id(ARGV[i + 3])
+    positions[#positions + 1] = { i = i, ms = ms or math.huge, seq = seq or 0, n = #positions + 1 }
+  end
+  table.sort(positions, function(a, b)
+    if a.ms ~= b.ms then
+      return a.ms < b.ms
+    end
+    if a.seq ~= b.seq then
+      return a.seq < b.seq
+    end
+    return a.n < b.n
+  end)
+  for _, position in ipairs(positions) do
+    local outcome, fresh = answer_one(position.i)
+    results[2 * position.n - 1] = outcome
+    results[2 * position.n] = fresh
   end
 end
 
@@ -365,6 +474,13 @@ if not ok then
 end
 delete_entries(customers, tickets)
 delete_entries(orders, web_entries)
+if #answered_entries > 0 then
+  -- No group (an order not read through it) leaves nothing to acknowledge.
+  for first = 1, #answered_entries, 500 do
+    redis.pcall('XACK', orders, group, unpack(answered_entries, first, math.min(first + 499, #answered_entries)))
+  end
+  delete_entries(orders, answered_entries)
+end
 if server then
   results[#results + 1] = server
 end

@@ -17,7 +17,7 @@ public static class FailureCause
     {
         AggregateException { InnerExceptions.Count: 1 } aggregate => IsOutsideTheEntry(aggregate.InnerExceptions[0]),
         RoutedOrderException routed => routed.OutsideTheEntry,
-        SaleChangedException or TimeoutException or ObjectDisposedException => true,
+        SaleChangedException or OrderQueuedException or TimeoutException or ObjectDisposedException => true,
 
         // A call cancelled (a silo shutting down, a caller giving up) says nothing about the entry either.
         OperationCanceledException => true,
@@ -50,6 +50,7 @@ public static class FailureCause
         && (typeName.Contains("StackExchange.Redis", StringComparison.Ordinal)
             || typeName.Contains(nameof(TimeoutException), StringComparison.Ordinal)
             || typeName.Contains(nameof(SaleChangedException), StringComparison.Ordinal)
+            || typeName.Contains(nameof(OrderQueuedException), StringComparison.Ordinal)
             || typeName.Contains("AnswerNotConfirmedException", StringComparison.Ordinal)
             || typeName.Contains("CanceledException", StringComparison.Ordinal)
             || typeName.StartsWith("Orleans.", StringComparison.Ordinal));

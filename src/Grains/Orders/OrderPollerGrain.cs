@@ -40,6 +40,7 @@ public sealed partial class OrderPollerGrain(
     private long _lastFoundAt;
 
     private const long QuietBeforeBackoffMs = 250;
+    private const long QueuedRetryDelayMs = 20;
 
     private string Consumer => this.GetPrimaryKeyString();
 
@@ -250,6 +251,7 @@ public sealed partial class OrderPollerGrain(
 
         var done = new List<RedisValue>(batch.Length);
         var retry = unknownIds;
+        var queued = false;
         Exception? delayedBy = null;
         var delayed = 0;
         for (var i = 0; i < batch.Length; i++)
@@ -270,6 +272,11 @@ public sealed partial class OrderPollerGrain(
                 var outcome = await answer;
                 Answered(requests[i]!, outcome);
                 done.Add(id);
+            }
+            catch (Exception ex) when (FailureCause.TypeName(ex) == nameof(OrderQueuedException))
+            {
+                // Not a failure: earlier arrivals could still take the units left. It stays pending, read again soon.
+                queued = true;
             }
             catch (Exception ex)
             {
@@ -308,6 +315,12 @@ public sealed partial class OrderPollerGrain(
             // time to come back; it stays well under ClaimIdleTime so nobody else claims the entry.
             _rereadPending = true;
             _retryAt = Environment.TickCount64 + (long)_options.RetryDelay.TotalMilliseconds;
+        }
+        else if (queued)
+        {
+            // The earlier arrivals are in other pollers' batches, decided within milliseconds.
+            _rereadPending = true;
+            _retryAt = Environment.TickCount64 + Math.Min((long)_options.RetryDelay.TotalMilliseconds, QueuedRetryDelayMs);
         }
     }
 

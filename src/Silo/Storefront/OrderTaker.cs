@@ -44,7 +44,7 @@ public sealed partial class OrderTaker(
                 // runs, and the buyer follows Location.
                 return WebOrderAnswer.Pending;
             }
-            catch (SaleChangedException)
+            catch (Exception ex) when (ex is OrderQueuedException or SaleChangedException)
             {
                 // It waits in queue:orders for a poller: behind earlier orders that could take the units left (first come,
                 // first served), or left written and unanswered by a call that failed half way.

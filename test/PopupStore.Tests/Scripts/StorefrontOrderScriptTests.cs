@@ -116,7 +116,7 @@ public sealed class StorefrontOrderScriptTests(RedisFixture redis) : IClassFixtu
         await Db.StreamAddAsync(RedisKeys.Orders, [new("id", "s1"), new("customer", "early-1"), new("ticket", "")]);
         await Db.StreamAddAsync(RedisKeys.Orders, [new("id", "s2"), new("customer", "early-2"), new("ticket", "")]);
 
-        await Assert.ThrowsAsync<SaleChangedException>(() => _completer.CompleteAsync(OrderRequest.Storefront("w1", "late")));
+        await Assert.ThrowsAsync<OrderQueuedException>(() => _completer.CompleteAsync(OrderRequest.Storefront("w1", "late")));
 
         // Written, registered and left in the queue behind them, its customer still waiting: a poller decides it in turn.
         var entries = await Db.StreamRangeAsync(RedisKeys.Orders);
