@@ -18,6 +18,9 @@ public sealed class CompletionBatcher : IOrderCompletion, IAsyncDisposable
     private readonly SemaphoreSlim _slots;
     private readonly Task _loop;
 
+    // The earlier arrivals an order waits for are in batches already on their way: decided within milliseconds.
+    private static readonly TimeSpan QueuedRetryDelay = TimeSpan.FromMilliseconds(2);
+
     public CompletionBatcher(IConnectionMultiplexer redis, int maxBatch = 256, int callsInFlight = 4, AnswerDurability? durability = null)
     {
         _completer = new OrderCompleter(redis, durability);
@@ -83,6 +86,12 @@ public sealed class CompletionBatcher : IOrderCompletion, IAsyncDisposable
                 {
                     batch[i].Answer.TrySetResult(outcome);
                 }
+                else if (queued[i] && !batch[i].Order.FromStorefront)
+                {
+                    // Earlier arrivals, in other batches, could still take the units left: it goes again with a
+                    // later call, its caller still waiting. A storefront order queued is already in queue:orders.
+                    _ = SendAgainAsync(batch[i]);
+                }
                 else
                 {
                     batch[i].Answer.TrySetException(queued[i] ? new OrderQueuedException() : new SaleChangedException());
@@ -110,6 +119,15 @@ public sealed class CompletionBatcher : IOrderCompletion, IAsyncDisposable
             {
                 _slots.Release();
             }
+        }
+    }
+
+    private async Task SendAgainAsync(Pending pending)
+    {
+        await Task.Delay(QueuedRetryDelay);
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            pending.Answer.TrySetException(new ObjectDisposedException(nameof(CompletionBatcher)));
         }
     }
 

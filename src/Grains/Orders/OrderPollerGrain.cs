@@ -12,9 +12,10 @@ using StackExchange.Redis;
 namespace PopupStore.Grains.Orders;
 
 /// <summary>
-/// Reads queue:orders as one consumer of group <c>popup</c>, fans each batch out to customer grains,
-/// and acknowledges (then deletes) an entry only once its outcome is stored. Anything that fails stays
-/// pending and is read again, by this poller or, if its silo dies, by a poller that claims it.
+/// Reads queue:orders as one consumer of group <c>popup</c> and fans each batch out to customer grains. The
+/// completion script acknowledges and deletes an entry in the same step that stores its outcome; the poller
+/// acknowledges only what needs none (an entry deleted while pending). Anything that fails stays pending and is
+/// read again, by this poller or, if its silo dies, by a poller that claims it.
 /// </summary>
 [PreferLocalPlacement]
 public sealed partial class OrderPollerGrain(
@@ -40,7 +41,6 @@ public sealed partial class OrderPollerGrain(
     private long _lastFoundAt;
 
     private const long QuietBeforeBackoffMs = 250;
-    private const long QueuedRetryDelayMs = 20;
 
     private string Consumer => this.GetPrimaryKeyString();
 
@@ -251,7 +251,6 @@ public sealed partial class OrderPollerGrain(
 
         var done = new List<RedisValue>(batch.Length);
         var retry = unknownIds;
-        var queued = false;
         Exception? delayedBy = null;
         var delayed = 0;
         for (var i = 0; i < batch.Length; i++)
@@ -269,19 +268,14 @@ public sealed partial class OrderPollerGrain(
 
             try
             {
+                // Acknowledged and deleted by the completion script with its outcome.
                 var outcome = await answer;
                 Answered(requests[i]!, outcome);
-                done.Add(id);
-            }
-            catch (Exception ex) when (FailureCause.TypeName(ex) == nameof(OrderQueuedException))
-            {
-                // Not a failure: earlier arrivals could still take the units left. It stays pending, read again soon.
-                queued = true;
             }
             catch (Exception ex)
             {
-                // Every failure, a cancelled call included, stays with its own entry: the answered entries around
-                // it are acknowledged below, whatever happened to this one.
+                // Every failure, a cancelled call included, stays with its own entry, whatever happened to the
+                // answered entries around it.
                 _failed++;
                 if (FailureCause.IsOutsideTheEntry(ex))
                 {
@@ -291,11 +285,7 @@ public sealed partial class OrderPollerGrain(
                     delayed++;
                     retry = true;
                 }
-                else if (await GiveUpAsync(requests[i]!, ex))
-                {
-                    done.Add(id);
-                }
-                else
+                else if (!await GiveUpAsync(requests[i]!, ex))
                 {
                     retry = true;
                 }
@@ -315,12 +305,6 @@ public sealed partial class OrderPollerGrain(
             // time to come back; it stays well under ClaimIdleTime so nobody else claims the entry.
             _rereadPending = true;
             _retryAt = Environment.TickCount64 + (long)_options.RetryDelay.TotalMilliseconds;
-        }
-        else if (queued)
-        {
-            // The earlier arrivals are in other pollers' batches, decided within milliseconds.
-            _rereadPending = true;
-            _retryAt = Environment.TickCount64 + Math.Min((long)_options.RetryDelay.TotalMilliseconds, QueuedRetryDelayMs);
         }
     }
 
