@@ -33,7 +33,7 @@ if [[ -z "${BENCH_REDIS:-}" ]]; then
   PIDS+=($!)
   for _ in $(seq 1 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
   BENCH_REDIS="127.0.0.1:$port"
-  # The durable measure starts replicas of this Redis with the same server and modules.
+  # The replicas and durable measures start replicas of this Redis with the same server and modules.
   REPLICA_SERVER="${server[*]}"
 fi
 

@@ -26,7 +26,7 @@ public static class BenchCommand
         var silos = new Option<string>("--silos") { Description = "Cluster sizes to measure, comma separated", DefaultValueFactory = _ => "1,3" };
         var only = new Option<string>("--only")
         {
-            Description = "Measures to run: limit,direct,floor,seed-gears,cluster,http,mixed,durable (floor: Orleans alone, an empty customer grain per call, no Redis; seed-gears needs RedisGears in this Redis; http: the largest cluster with buyers through the storefront; mixed: the largest cluster with half the flash crowd through the storefront and half writing the streams at once, flash and arrival order only; durable: the largest cluster with two replicas of this Redis and durable answers on, needs --replica-server)",
+            Description = "Measures to run: limit,direct,floor,seed-gears,cluster,http,mixed,replicas,durable (floor: Orleans alone, an empty customer grain per call, no Redis; seed-gears needs RedisGears in this Redis; http: the largest cluster with buyers through the storefront; mixed: the largest cluster with half the flash crowd through the storefront and half writing the streams at once, flash and arrival order only; replicas: the largest cluster with --replicas replicas of this Redis and durable answers off; durable: the same with durable answers on; both need --replica-server)",
             DefaultValueFactory = _ => "limit,direct,floor,seed-gears,cluster,http",
         };
         var siloDll = new Option<FileInfo?>("--silo-dll") { Description = "Path to PopupStore.Silo.dll (default: found from the repository's build output)" };
@@ -35,14 +35,15 @@ public static class BenchCommand
         var repeat = CommonOptions.Count("--repeat", "Rounds of every measure, one after another; the table shows medians and each ratio's range", 1, max: 20);
         var reportJson = new Option<FileInfo?>("--report-json") { Description = "Also write the table as JSON to this file" };
         var force = new Option<bool>("--force") { Description = "Run even though a sale exists in this Redis (it is replaced)" };
+        var replicaCount = CommonOptions.Count("--replicas", "Replicas of this Redis the replicas and durable measures attach", 2, max: 8);
         var replicaServer = new Option<string?>("--replica-server")
         {
-            Description = "The command that started this Redis (server and options, space separated; bench.sh passes it): the durable measure starts its replicas with it",
+            Description = "The command that started this Redis (server and options, space separated; bench.sh passes it): the replicas and durable measures start their replicas with it",
         };
 
         var command = new RootCommand("Pop-up Store benchmark: completion script limit, direct consumer, Orleans' own floor, the seed's Gears design and 1/3-silo clusters on one Redis (replaces its sale)")
         {
-            CommonOptions.Redis, buyers, units, duplicates, steady, silos, only, siloDll, pollers, batch, repeat, reportJson, force, replicaServer,
+            CommonOptions.Redis, buyers, units, duplicates, steady, silos, only, siloDll, pollers, batch, repeat, reportJson, force, replicaServer, replicaCount,
         };
         command.Subcommands.Add(FloorCommand.Create());
         // Admin mode: the bench reads INFO CPU (Redis us/order) and manages a RedisGears registration.
@@ -50,15 +51,15 @@ public static class BenchCommand
         {
             var sizes = ParseSizes(parse.GetValue(silos)!);
             var measures = parse.GetValue(only)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet();
-            if (sizes is null || measures.Except(["limit", "direct", "floor", "seed-gears", "cluster", "http", "mixed", "durable"]).Any())
+            if (sizes is null || measures.Except(["limit", "direct", "floor", "seed-gears", "cluster", "http", "mixed", "replicas", "durable"]).Any())
             {
-                await Console.Error.WriteLineAsync("popupstore-bench: --silos takes sizes like 1,3 and --only a list of limit,direct,floor,seed-gears,cluster,http,mixed,durable (see --help)");
+                await Console.Error.WriteLineAsync("popupstore-bench: --silos takes sizes like 1,3 and --only a list of limit,direct,floor,seed-gears,cluster,http,mixed,replicas,durable (see --help)");
                 return ExitCodes.Usage;
             }
 
-            if (measures.Contains("durable") && string.IsNullOrWhiteSpace(parse.GetValue(replicaServer)))
+            if ((measures.Contains("replicas") || measures.Contains("durable")) && string.IsNullOrWhiteSpace(parse.GetValue(replicaServer)))
             {
-                await Console.Error.WriteLineAsync("popupstore-bench: the durable measure starts replicas of this Redis and needs the command that started it: --replica-server (bench.sh passes it when it starts Redis itself)");
+                await Console.Error.WriteLineAsync("popupstore-bench: the replicas and durable measures start replicas of this Redis and need the command that started it: --replica-server (bench.sh passes it when it starts Redis itself)");
                 return ExitCodes.Usage;
             }
 
@@ -69,7 +70,7 @@ public static class BenchCommand
             }
 
             var dll = parse.GetValue(siloDll)?.FullName ?? BuildOutputs.FindSiloDll();
-            if ((measures.Contains("cluster") || measures.Contains("http") || measures.Contains("mixed") || measures.Contains("durable")) && (dll is null || !File.Exists(dll)))
+            if ((measures.Contains("cluster") || measures.Contains("http") || measures.Contains("mixed") || measures.Contains("replicas") || measures.Contains("durable")) && (dll is null || !File.Exists(dll)))
             {
                 await Console.Error.WriteLineAsync("popupstore-bench: PopupStore.Silo.dll not found; build the solution or pass --silo-dll");
                 return ExitCodes.Usage;
@@ -86,7 +87,7 @@ public static class BenchCommand
                 }
 
                 rounds.Add(await RunAsync(
-                    redis, parse.GetValue(CommonOptions.Redis)!, scenario, measures, sizes, dll, parse.GetValue(pollers), parse.GetValue(batch), parse.GetValue(replicaServer)));
+                    redis, parse.GetValue(CommonOptions.Redis)!, scenario, measures, sizes, dll, parse.GetValue(pollers), parse.GetValue(batch), parse.GetValue(replicaServer), parse.GetValue(replicaCount)));
             }
 
             var server = redis.GetServer(redis.GetEndPoints()[0]);
@@ -106,7 +107,7 @@ public static class BenchCommand
 
     private static async Task<IReadOnlyList<BenchRow>> RunAsync(
         IConnectionMultiplexer redis, string connectionString, BenchScenario scenario, ISet<string> measures,
-        IReadOnlyList<int> sizes, string? dll, int pollers, int batchSize, string? replicaServer)
+        IReadOnlyList<int> sizes, string? dll, int pollers, int batchSize, string? replicaServer, int replicaCount)
     {
         var runner = new BenchRunner(redis, connectionString, scenario, Console.Out);
         var rows = new List<BenchRow>();
@@ -154,18 +155,30 @@ public static class BenchCommand
             rows.Add(await runner.MixedAsync(dll!, sizes.Max(), settings));
         }
 
-        if (measures.Contains("durable"))
+        if (measures.Contains("replicas") || measures.Contains("durable"))
         {
-            // What a retailer runs with failover: two replicas, each outcome confirmed on one before it is told.
+            // What a retailer runs with failover: replicas (two by default), each outcome confirmed on one before it is told. The
+            // replicas row (same replicas, answers not held) splits that cost into what replicating costs and what
+            // the durable-answer gate adds on top.
             var port = redis.GetEndPoints()[0] switch
             {
                 System.Net.IPEndPoint ip => ip.Port,
                 System.Net.DnsEndPoint dns => dns.Port,
                 var other => throw new InvalidOperationException($"cannot tell the port of {other}"),
             };
-            await using var replicas = await ReplicaProcesses.StartAsync(redis, replicaServer!, port, count: 2, TimeSpan.FromSeconds(60));
-            var durable = new Dictionary<string, string>(settings) { ["Processing__DurableAnswers"] = "On" };
-            rows.Add(await runner.ClusterAsync(dll!, sizes.Max(), durable, suffix: "durable"));
+            await using var replicas = await ReplicaProcesses.StartAsync(redis, replicaServer!, port, replicaCount, TimeSpan.FromSeconds(60));
+            if (measures.Contains("replicas"))
+            {
+                // Off, not the default Auto: Auto would see the replicas and hold answers.
+                var replicated = new Dictionary<string, string>(settings) { ["Processing__DurableAnswers"] = "Off" };
+                rows.Add(await runner.ClusterAsync(dll!, sizes.Max(), replicated, suffix: "replicas", replicas: replicas));
+            }
+
+            if (measures.Contains("durable"))
+            {
+                var durable = new Dictionary<string, string>(settings) { ["Processing__DurableAnswers"] = "On" };
+                rows.Add(await runner.ClusterAsync(dll!, sizes.Max(), durable, suffix: "durable", replicas: replicas));
+            }
         }
 
         return rows;

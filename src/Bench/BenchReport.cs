@@ -42,7 +42,7 @@ public sealed record BenchReport(
                     ratios[$"{row.Name}/{limit}"] = Ratio(row.Name, limit);
                 }
 
-                if (row.Name != "direct")
+                if (row.Name != "direct" && Rows.Any(r => r.Name == "direct"))
                 {
                     ratios[$"{row.Name}/direct"] = Ratio(row.Name, "direct");
                 }
@@ -53,9 +53,36 @@ public sealed record BenchReport(
                     ratios[$"{row.Name}/{SeedGears}"] = Ratio(row.Name, SeedGears);
                     ratios[$"{row.Name}/{SeedGears} purchases"] = PurchaseRatio(row.Name, SeedGears);
                 }
+
+                // What failover safety costs, split: the replicas alone, then the durable-answer gate on top of them.
+                foreach (var baseline in ReplicaBaselines(row.Name))
+                {
+                    if (Rows.Any(r => r.Name == baseline))
+                    {
+                        ratios[$"{row.Name}/{baseline} purchases"] = PurchaseRatio(row.Name, baseline);
+                    }
+                }
             }
 
             return ratios;
+        }
+    }
+
+    private const string ReplicasSuffix = "-replicas";
+    private const string DurableSuffix = "-durable";
+
+    /// <summary>The rows a replicated variant of a cluster is compared with: the lone cluster, and for durable also the replicas row.</summary>
+    private static IEnumerable<string> ReplicaBaselines(string name)
+    {
+        if (name.EndsWith(ReplicasSuffix, StringComparison.Ordinal))
+        {
+            yield return name[..^ReplicasSuffix.Length];
+        }
+        else if (name.EndsWith(DurableSuffix, StringComparison.Ordinal))
+        {
+            var cluster = name[..^DurableSuffix.Length];
+            yield return cluster;
+            yield return cluster + ReplicasSuffix;
         }
     }
 
@@ -111,6 +138,12 @@ public sealed record BenchReport(
         string Range(string name) => ranges.TryGetValue(name, out var range) ? $" ({N(range.Low, "0.00")}-{N(range.High, "0.00")} over the rounds)" : string.Empty;
         output.WriteLine("Ratios (orders/s): " + string.Join(", ", Ratios.Select(r => $"{r.Key} = {N(r.Value, "0.00")}{Range(r.Key)}")));
         var crowd = Rows.Any(r => r.PurchaseSiloCpuMicrosecondsPerOrder is not null) ? " (purchase crowd)" : string.Empty;
+        var replicated = Rows.Where(r => r.PurchaseReplicaCpuMicrosecondsPerOrder is not null).ToList();
+        if (replicated.Count > 0)
+        {
+            output.WriteLine("Replicas' CPU us/order purchases (all replicas together): " + string.Join(", ", replicated.Select(r => $"{r.Name} = {N(r.PurchaseReplicaCpuMicrosecondsPerOrder)}")));
+        }
+
         foreach (var (row, over) in new[] { (OrleansFloor, SiloCpuOverFloor), (OrleansFloorWait, SiloCpuOverWaitingFloor) })
         {
             if (over.Count > 0)

@@ -67,6 +67,7 @@ public static class BenchRounds
             M(r => r.SteadyGcPausedPercent))
         {
             ScriptMicrosecondsPerOrder = M(r => r.ScriptMicrosecondsPerOrder),
+            PurchaseReplicaCpuMicrosecondsPerOrder = M(r => r.PurchaseReplicaCpuMicrosecondsPerOrder),
             FirstComePercent = rows.Select(r => r.FirstComePercent).Min(),
             LatestBuyerRank = rows.Select(r => r.LatestBuyerRank).Max(),
         };

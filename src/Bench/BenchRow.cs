@@ -35,6 +35,9 @@ public sealed record BenchRow(
     /// </summary>
     public double? FirstComePercent { get; init; }
 
+    /// <summary>For rows with replicas: the replicas' CPU (both processes) per order of the purchase crowd.</summary>
+    public double? PurchaseReplicaCpuMicrosecondsPerOrder { get; init; }
+
     /// <summary>The flash crowd's latest-arriving buyer's arrival rank (U when the units went strictly by arrival).</summary>
     public int? LatestBuyerRank { get; init; }
 }

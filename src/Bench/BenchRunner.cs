@@ -121,8 +121,10 @@ public sealed class BenchRunner(IConnectionMultiplexer redis, string connectionS
     /// through the compose stack's proxy, with both storefront limits at their shipped defaults.
     /// </param>
     /// <param name="suffix">Appended to the row's name, for a variant of the same cluster (e.g. "durable").</param>
+    /// <param name="replicas">The replicas of the Redis, when the row runs with them: their CPU and work are read too.</param>
     public async Task<BenchRow> ClusterAsync(
-        string siloDll, int silos, IReadOnlyDictionary<string, string> settings, bool viaHttp = false, string? suffix = null)
+        string siloDll, int silos, IReadOnlyDictionary<string, string> settings, bool viaHttp = false, string? suffix = null,
+        ReplicaProcesses? replicas = null)
     {
         var name = (viaHttp ? $"cluster-{silos}-http" : $"cluster-{silos}") + (suffix is null ? string.Empty : "-" + suffix);
         log.WriteLine($"{name}: {silos} silo process(es){(viaHttp ? ", buyers through the storefront" : string.Empty)}");
@@ -144,7 +146,7 @@ public sealed class BenchRunner(IConnectionMultiplexer redis, string connectionS
             var report = await run();
             answered += report.Answered;
             return report;
-        }, viaHttp ? new StorefrontTarget(processes.Storefronts, AddressPerBuyer: true) : null, processes.CpuTimes, processes.GcPausesAsync, silos);
+        }, viaHttp ? new StorefrontTarget(processes.Storefronts, AddressPerBuyer: true) : null, processes.CpuTimes, processes.GcPausesAsync, silos, replicas);
         var cpuPerOrder = (processes.CpuTime() - cpuBefore).TotalMicroseconds / Math.Max(1, answered);
         var after = processes.MemoryMiB().Sum();
         log.WriteLine($"{name}: silo CPU {cpuPerOrder:0} us per answered order");
@@ -165,7 +167,8 @@ public sealed class BenchRunner(IConnectionMultiplexer redis, string connectionS
         StorefrontTarget? storefront = null,
         Func<IReadOnlyList<TimeSpan>>? siloCpu = null,
         Func<Task<GcPauses.Snapshot?>>? siloGcPauses = null,
-        int silos = 0)
+        int silos = 0,
+        ReplicaProcesses? replicas = null)
     {
         var cpuBefore = await RedisCpu.ReadAsync(redis);
         await new SaleStore(redis).StartAsync(scenario.Units, TimeSpan.FromHours(1), force: true);
@@ -186,6 +189,14 @@ public sealed class BenchRunner(IConnectionMultiplexer redis, string connectionS
         var purchaseCpuBefore = await RedisCpu.ReadAsync(redis);
         var clientCpuBefore = ClientCpu();
         var siloCpuBefore = siloCpu?.Invoke();
+        var replicaCpuBefore = replicas?.CpuTime();
+        var commandsBefore = await CommandStats.ReadAsync(redis);
+        var replicaCommandsBefore = replicas is null ? null : await replicas.CommandStatsAsync();
+        IReadOnlyDictionary<string, (long Calls, long Microseconds)>? replicaCommandsAnswered = null;
+        var purchaseStarted = Stopwatch.GetTimestamp();
+        IReadOnlyDictionary<string, (long Calls, long Microseconds)>? commandsAnswered = null;
+        TimeSpan? replicaCpuAnswered = null;
+        var purchaseElapsed = TimeSpan.Zero;
         TimeSpan? redisCpuAnswered = null, clientCpuAnswered = null;
         IReadOnlyList<TimeSpan>? siloCpuAnswered = null;
         var purchases = await around(() => RunCommand.ExecuteAsync(
@@ -194,7 +205,11 @@ public sealed class BenchRunner(IConnectionMultiplexer redis, string connectionS
             {
                 clientCpuAnswered = ClientCpu();
                 siloCpuAnswered = siloCpu?.Invoke();
+                replicaCpuAnswered = replicas?.CpuTime();
+                purchaseElapsed = Stopwatch.GetElapsedTime(purchaseStarted);
                 redisCpuAnswered = await RedisCpu.ReadAsync(redis);
+                commandsAnswered = await CommandStats.ReadAsync(redis);
+                replicaCommandsAnswered = replicas is null ? null : await replicas.CommandStatsAsync();
             }));
         var redisCpuChecked = await RedisCpu.ReadAsync(redis);
         var purchaseRedisCpu = RedisCpu.MicrosecondsPerOrder(purchaseCpuBefore, redisCpuAnswered ?? redisCpuChecked, purchases.Answered);
@@ -210,7 +225,20 @@ public sealed class BenchRunner(IConnectionMultiplexer redis, string connectionS
         var siloPart = purchaseSiloCpu is { } s
             ? $", the silos {s:0} us{(purchaseSiloShares is { } shares ? $" (shares {string.Join(" / ", shares.Select(x => $"{x:0}%"))})" : string.Empty)}"
             : string.Empty;
-        log.WriteLine($"{name}: purchases saturated at {purchases.OrdersPerSecond:0} orders/s; CPU per order until the last answer: Redis {purchaseRedisCpu:0.0} us ({purchaseRedisCpuChecked:0.0} with the check after), this client {purchaseClientCpu:0} us{siloPart}; invariants {(purchases.Passed ? "ok" : "FAIL")}");
+        double? purchaseReplicaCpu = replicaCpuBefore is { } replicasBefore
+            ? Math.Round(((replicaCpuAnswered ?? replicas!.CpuTime()) - replicasBefore).TotalMicroseconds / Math.Max(1, purchases.Answered), 1)
+            : null;
+        var replicaPart = purchaseReplicaCpu is { } r ? $", the replicas {r:0} us" : string.Empty;
+        log.WriteLine($"{name}: purchases saturated at {purchases.OrdersPerSecond:0} orders/s; CPU per order until the last answer: Redis {purchaseRedisCpu:0.0} us ({purchaseRedisCpuChecked:0.0} with the check after), this client {purchaseClientCpu:0} us{siloPart}{replicaPart}; invariants {(purchases.Passed ? "ok" : "FAIL")}");
+        if (commandsAnswered is { } commands)
+        {
+            log.WriteLine($"{name}: purchases, Redis' time by command: {CommandStats.Describe(commandsBefore, commands, purchaseElapsed, purchases.Answered)}");
+        }
+
+        if (replicaCommandsBefore is { } replicaBefore && replicaCommandsAnswered is { } replicaAfter)
+        {
+            log.WriteLine($"{name}: purchases, the first replica's time by command: {CommandStats.Describe(replicaBefore, replicaAfter, purchaseElapsed, purchases.Answered, top: 8)}");
+        }
 
         var ordersPerBuyer = purchases.Buyers > 0 ? (double)purchases.OrdersWritten / purchases.Buyers : 1;
         var arrivals = Math.Max(1, purchases.OrdersPerSecond / 2 / ordersPerBuyer);
@@ -257,6 +285,7 @@ public sealed class BenchRunner(IConnectionMultiplexer redis, string connectionS
         {
             FirstComePercent = Math.Round(100 * firstCome.Share, 2),
             LatestBuyerRank = firstCome.LatestBuyerRank,
+            PurchaseReplicaCpuMicrosecondsPerOrder = purchaseReplicaCpu,
         };
     }
 

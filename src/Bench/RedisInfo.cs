@@ -9,9 +9,12 @@ public static class RedisInfo
     {
         // Through the database, not IServer: the bench's connection is not an admin one.
         var info = (string?)await redis.GetDatabase().ExecuteAsync("INFO", section) ?? string.Empty;
-        return info.Split('\n', StringSplitOptions.TrimEntries)
+        return Lines(info);
+    }
+
+    public static IEnumerable<(string Name, string Value)> Lines(string info) =>
+        info.Split('\n', StringSplitOptions.TrimEntries)
             .Select(line => line.Split(':', 2))
             .Where(parts => parts.Length == 2)
             .Select(parts => (parts[0], parts[1]));
-    }
 }

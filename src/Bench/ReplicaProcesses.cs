@@ -12,6 +12,8 @@ namespace PopupStore.Bench;
 public sealed class ReplicaProcesses : IAsyncDisposable
 {
     private readonly List<(Process Process, string Directory)> _replicas = [];
+    private ConnectionMultiplexer? _first;
+    private int _port;
 
     private ReplicaProcesses()
     {
@@ -27,6 +29,7 @@ public sealed class ReplicaProcesses : IAsyncDisposable
             for (var i = 0; i < count; i++)
             {
                 var directory = Directory.CreateTempSubdirectory("popupstore-bench-replica-").FullName;
+                var port = LoopbackPorts.Free();
                 var start = new ProcessStartInfo(words[0]) { RedirectStandardOutput = true, RedirectStandardError = true };
                 foreach (var word in words.Skip(1))
                 {
@@ -35,7 +38,7 @@ public sealed class ReplicaProcesses : IAsyncDisposable
 
                 foreach (var word in new[]
                 {
-                    "--port", LoopbackPorts.Free().ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", directory,
+                    "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", directory,
                     "--save", string.Empty, "--appendonly", "no", "--replicaof", "127.0.0.1", primaryPort.ToString(CultureInfo.InvariantCulture),
                 })
                 {
@@ -48,9 +51,15 @@ public sealed class ReplicaProcesses : IAsyncDisposable
                 process.BeginOutputReadLine();
                 process.BeginErrorReadLine();
                 replicas._replicas.Add((process, directory));
+                if (i == 0)
+                {
+                    replicas._port = port;
+                }
             }
 
             await WaitOnlineAsync(primary, count, timeout);
+            // A replica still loading what it was sent refuses connections' handshakes for a moment: keep retrying.
+            replicas._first = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{replicas._port},allowAdmin=true,abortConnect=false");
             return replicas;
         }
         catch
@@ -60,8 +69,43 @@ public sealed class ReplicaProcesses : IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync()
+    /// <summary>The CPU the replicas have used so far, together (they share the machine's cores with what is measured).</summary>
+    public TimeSpan CpuTime()
     {
+        var total = TimeSpan.Zero;
+        foreach (var (process, _) in _replicas)
+        {
+            process.Refresh();
+            total += process.HasExited ? TimeSpan.Zero : process.TotalProcessorTime;
+        }
+
+        return total;
+    }
+
+    /// <summary>
+    /// The first replica's own time by command (INFO commandstats): what applying the replication stream costs it. Null
+    /// when the replica cannot tell now: the figure is for the log and never fails a measure.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, (long Calls, long Microseconds)>?> CommandStatsAsync()
+    {
+        try
+        {
+            return await CommandStats.ReadServerAsync(_first!.GetServer(_first.GetEndPoints()[0]));
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            return null;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_first is { } first)
+        {
+            await first.DisposeAsync();
+            _first = null;
+        }
+
         foreach (var (process, directory) in _replicas)
         {
             if (!process.HasExited)
@@ -75,7 +119,6 @@ public sealed class ReplicaProcesses : IAsyncDisposable
         }
 
         _replicas.Clear();
-        return ValueTask.CompletedTask;
     }
 
     private static async Task WaitOnlineAsync(IConnectionMultiplexer primary, int count, TimeSpan timeout)

@@ -79,6 +79,47 @@ public sealed class BenchRoundsTests
     }
 
     [Fact]
+    public void The_cost_of_durable_answers_splits_into_the_replicas_and_the_gate()
+    {
+        static BenchRow Row(string name, double purchases, double? replicaCpu) =>
+            new("cluster-3" + name, purchases, 2000, 2600, 2700, 1.4, purchases) { PurchaseReplicaCpuMicrosecondsPerOrder = replicaCpu };
+
+        var report = BenchRounds.Fold(Scenario, "6.2.6", 2,
+        [
+            [Row(string.Empty, 20_000, null), Row("-replicas", 12_000, 30), Row("-durable", 10_000, 40)],
+            [Row(string.Empty, 10_000, null), Row("-replicas", 8_000, 34), Row("-durable", 8_000, 36)],
+        ]);
+
+        // Medians 15,000 / 10,000 / 9,000: the replicas alone, the durable row over both baselines.
+        Assert.Equal(0.667, report.Ratios["cluster-3-replicas/cluster-3 purchases"]);
+        Assert.Equal(0.6, report.Ratios["cluster-3-durable/cluster-3 purchases"]);
+        Assert.Equal(0.9, report.Ratios["cluster-3-durable/cluster-3-replicas purchases"]);
+        Assert.Equal((0.6, 0.8), BenchRounds.RatioRanges(report)["cluster-3-replicas/cluster-3 purchases"]);
+        Assert.DoesNotContain("cluster-3/direct", report.Ratios.Keys);
+        Assert.Equal(32, report.Rows[1].PurchaseReplicaCpuMicrosecondsPerOrder);
+        var printed = new StringWriter();
+        report.Print(printed);
+        Assert.Contains("Replicas' CPU us/order purchases (all replicas together): cluster-3-replicas = 32, cluster-3-durable = 38", printed.ToString());
+    }
+
+    [Fact]
+    public void Redis_time_by_command_shows_the_costliest_and_always_the_gates_commands()
+    {
+        var before = new Dictionary<string, (long Calls, long Microseconds)> { ["evalsha"] = (100, 10_000), ["wait"] = (5, 10) };
+        var after = new Dictionary<string, (long Calls, long Microseconds)>
+        {
+            ["evalsha"] = (300, 50_000),
+            ["xadd"] = (2_100, 20_000),
+            ["wait"] = (105, 20),
+            ["get"] = (50, 100),
+        };
+
+        var described = CommandStats.Describe(before, after, TimeSpan.FromSeconds(2), orders: 1_000, top: 1);
+
+        Assert.Equal("evalsha 100/s 40.00 us/order, wait 50/s 0.01 us/order", described);
+    }
+
+    [Fact]
     public void Silo_cpu_shares_are_each_silos_part_busiest_first()
     {
         var shares = BenchRunner.SiloCpuShares([TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(1)]);
