@@ -1,4 +1,4 @@
--- Answers a batch of orders atomically, one after another, each exactly as if it came alone.
+-- Answers a batch of orders atomically, one after another in arrival order, each exactly as if it came alone.
 -- It is the only writer of outcomes, so:
 --   * an order gets exactly one outcome, however often it is delivered (sale:answered). An order is its
 --     customer's: its identity is (customer id, order id), so another customer's order that reuses the id
@@ -9,7 +9,11 @@
 --     clock), not by when a silo got to it: inside the window it is decided on stock and the
 --     one-unit rule however late it is processed, before the opening or after the close it is closed;
 --   * an order read during another sale (the sale's generation changed since the read: a reset or a
---     new start in between) touches nothing and comes back 'stale', so the caller reads it again.
+--     new start in between) touches nothing and comes back 'stale', so the caller reads it again;
+--   * first come, first served: an order that would take a unit that earlier arrivals, still undecided, could take
+--     touches nothing and comes back 'queued' (see waiting_before below);
+--   * an entry read from queue:orders through group popup is acknowledged and deleted at the end of the call that
+--     answers it, so the group's pending entries are exactly the orders read and not yet answered.
 -- Batching is for speed only: one EVALSHA carries many orders, so Redis parses and dispatches once.
 -- Nothing here may raise an error half way through a batch (Redis keeps a script's earlier writes when a later
 -- command fails, and a half-written answer replays wrongly: an order recorded complete whose unit was never taken
@@ -24,8 +28,8 @@
 -- are written once per batch (a call into Redis costs about as much as an order's own logic), so the orders
 -- are answered under pcall and the sums of those answered before a failure are written before the error is
 -- raised again: every answered order's writes are whole. Those sums cannot fail themselves: product and sale:counts
--- are checked before anything is written. Tickets wait for one XDEL at the end; one a failed batch
--- leaves behind goes when the order is delivered again. A batch that fails is retried; orders it had
+-- are checked before anything is written. Tickets and answered entries wait for one XDEL (and XACK) at the end;
+-- a failed batch leaves them pending, and they go when the order is delivered again. A batch that fails is retried; orders it had
 -- answered replay their stored outcome.
 --
 -- A storefront order ('web' below) comes here straight from the silo that took the request, not through the streams:
@@ -45,11 +49,11 @@
 --       this sale ('' when not known; the grain's word is a hint, checked against sale:buyers: a grain can be
 --       misled, sale:buyers cannot), Redis' clock (ms) when the entry was read ('' when unknown), and 'web' for a
 --       storefront order (its ticket and entry id are then written here; '' for an order read from queue:orders).
--- Returns: per order, two values: outcome (complete|duplicate|sold-out|closed|invalid|stale|queued) and 1 when
---          this call wrote it, 0 when it had been answered before (or, for stale and queued, not at all; a storefront
---          order is stale when an earlier call wrote it and did not answer it, queued when this call left it in
---          queue:orders: either way it waits there for a poller); while replicas are
---          required, one more value at the end: the server's replication id.
+-- Returns: per order (in the order given), two values: outcome (complete|duplicate|sold-out|closed|invalid|stale|
+--          queued) and 1 when this call wrote it, 0 when it had been answered before (or, for stale and queued, not
+--          at all; a storefront order is stale when an earlier call wrote it and did not answer it, queued when this
+--          call left it in queue:orders: either way it waits there for a poller; a stream order queued waits pending
+--          and is sent again); while replicas are required, one more value at the end: the server's replication id.
 
 local product, sale, buyers, answered, counts = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local complete, rejected, customers, confirmed, web_orders, orders = KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10], KEYS[11]

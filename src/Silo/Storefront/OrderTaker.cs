@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using PopupStore.Core.Orders;
 using PopupStore.Core.Redis;
 using PopupStore.Grains.Storefront;
+using PopupStore.Grains.Telemetry;
 using StackExchange.Redis;
 
 namespace PopupStore.Silo.Storefront;
@@ -36,7 +37,11 @@ public sealed partial class OrderTaker(
             var taking = completion.CompleteAsync(order);
             try
             {
-                return WebOrderAnswer.Decided((await taking.WaitAsync(Rest() > TimeSpan.Zero ? Rest() : TimeSpan.Zero)).Result);
+                var outcome = await taking.WaitAsync(Rest() > TimeSpan.Zero ? Rest() : TimeSpan.Zero);
+
+                // Counted with the stream orders the pollers answer, from the request's arrival at this silo.
+                PopupMetrics.RecordOutcome(outcome, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                return WebOrderAnswer.Decided(outcome.Result);
             }
             catch (TimeoutException) when (!taking.IsCompleted)
             {
