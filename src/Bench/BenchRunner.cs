@@ -128,16 +128,7 @@ public sealed class BenchRunner(IConnectionMultiplexer redis, string connectionS
     {
         var name = (viaHttp ? $"cluster-{silos}-http" : $"cluster-{silos}") + (suffix is null ? string.Empty : "-" + suffix);
         log.WriteLine($"{name}: {silos} silo process(es){(viaHttp ? ", buyers through the storefront" : string.Empty)}");
-        if (viaHttp)
-        {
-            settings = new Dictionary<string, string>(settings)
-            {
-                ["Storefront__TrustForwardedFor"] = "true",
-            };
-        }
-
-        await using var processes = await SiloProcesses.StartAsync(
-            siloDll, silos, connectionString, $"bench-{Guid.NewGuid():N}"[..14], settings, TimeSpan.FromSeconds(90));
+        await using var processes = await StartSilosAsync(siloDll, silos, settings, viaHttp);
         var before = processes.MemoryMiB().Sum();
         var cpuBefore = processes.CpuTime();
         var answered = 0;
@@ -173,7 +164,7 @@ public sealed class BenchRunner(IConnectionMultiplexer redis, string connectionS
         var cpuBefore = await RedisCpu.ReadAsync(redis);
         await new SaleStore(redis).StartAsync(scenario.Units, TimeSpan.FromHours(1), force: true);
         var flash = await around(() => RunCommand.ExecuteAsync(
-            redis, new LoadSettings(scenario.Buyers, scenario.DuplicateRatio, null, 0, 0, AnswerTimeout, scenario.Seed), TextWriter.Null, CancellationToken.None, storefront: storefront));
+            redis, Crowd(scenario.Buyers), TextWriter.Null, CancellationToken.None, storefront: storefront));
         log.WriteLine($"{name}: flash {flash.OrdersPerSecond:0} orders/s, p50 {flash.Latency.P50} ms, p99 {flash.Latency.P99} ms, invariants {(flash.Passed ? "ok" : "FAIL")}");
         // Read before the next sale replaces the outcome streams: the flash crowd is the one larger than the stock.
         var firstCome = await ArrivalOrder.MeasureAsync(redis);
@@ -200,7 +191,7 @@ public sealed class BenchRunner(IConnectionMultiplexer redis, string connectionS
         TimeSpan? redisCpuAnswered = null, clientCpuAnswered = null;
         IReadOnlyList<TimeSpan>? siloCpuAnswered = null;
         var purchases = await around(() => RunCommand.ExecuteAsync(
-            redis, new LoadSettings(purchaseBuyers, scenario.DuplicateRatio, null, 0, 0, AnswerTimeout, scenario.Seed), TextWriter.Null, CancellationToken.None, storefront: storefront,
+            redis, Crowd(purchaseBuyers), TextWriter.Null, CancellationToken.None, storefront: storefront,
             answersIn: async () =>
             {
                 clientCpuAnswered = ClientCpu();
@@ -298,17 +289,15 @@ public sealed class BenchRunner(IConnectionMultiplexer redis, string connectionS
     {
         var name = $"cluster-{silos}-mixed";
         log.WriteLine($"{name}: {silos} silo process(es), half the flash crowd writing the streams and half through the storefront, at once");
-        var webSettings = new Dictionary<string, string>(settings) { ["Storefront__TrustForwardedFor"] = "true" };
-        await using var processes = await SiloProcesses.StartAsync(
-            siloDll, silos, connectionString, $"bench-{Guid.NewGuid():N}"[..14], webSettings, TimeSpan.FromSeconds(90));
+        await using var processes = await StartSilosAsync(siloDll, silos, settings, storefront: true);
         await new SaleStore(redis).StartAsync(scenario.Units, TimeSpan.FromHours(1), force: true);
         var streamBuyers = scenario.Buyers / 2;
         var started = Stopwatch.GetTimestamp();
         var crowds = await Task.WhenAll(
             RunCommand.ExecuteAsync(
-                redis, new LoadSettings(streamBuyers, scenario.DuplicateRatio, null, 0, 0, AnswerTimeout, scenario.Seed), TextWriter.Null, CancellationToken.None),
+                redis, Crowd(streamBuyers), TextWriter.Null, CancellationToken.None),
             RunCommand.ExecuteAsync(
-                redis, new LoadSettings(scenario.Buyers - streamBuyers, scenario.DuplicateRatio, null, 0, 0, AnswerTimeout, scenario.Seed), TextWriter.Null, CancellationToken.None,
+                redis, Crowd(scenario.Buyers - streamBuyers), TextWriter.Null, CancellationToken.None,
                 storefront: new StorefrontTarget(processes.Storefronts, AddressPerBuyer: true)));
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var orders = crowds.Sum(c => c.Answered);
@@ -322,6 +311,20 @@ public sealed class BenchRunner(IConnectionMultiplexer redis, string connectionS
             LatestBuyerRank = firstCome.LatestBuyerRank,
         };
     }
+
+    /// <summary>Fresh silo processes for one row; with <paramref name="storefront"/> buyers' X-Forwarded-For is trusted, as behind the compose proxy.</summary>
+    private Task<SiloProcesses> StartSilosAsync(string siloDll, int silos, IReadOnlyDictionary<string, string> settings, bool storefront)
+    {
+        if (storefront)
+        {
+            settings = new Dictionary<string, string>(settings) { ["Storefront__TrustForwardedFor"] = "true" };
+        }
+
+        return SiloProcesses.StartAsync(siloDll, silos, connectionString, $"bench-{Guid.NewGuid():N}"[..14], settings, TimeSpan.FromSeconds(90));
+    }
+
+    /// <summary>A crowd of <paramref name="buyers"/> sent as fast as it goes, with the scenario's duplicates and seed.</summary>
+    private LoadSettings Crowd(int buyers) => new(buyers, scenario.DuplicateRatio, null, 0, 0, AnswerTimeout, scenario.Seed);
 
     private static List<TimeSpan> SiloCpuSpent(IReadOnlyList<TimeSpan> before, IReadOnlyList<TimeSpan> after) =>
         [.. after.Zip(before, (a, b) => a > b ? a - b : TimeSpan.Zero)];

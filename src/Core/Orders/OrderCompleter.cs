@@ -41,7 +41,8 @@ public sealed class OrderCompleter(IConnectionMultiplexer redis, AnswerDurabilit
     /// <summary>
     /// Answers the orders in one script call; outcomes come back in the same order, null for an order
     /// read during another sale (nothing was written for it) and for an order left in queue:orders behind earlier
-    /// arrivals that could take the units left (or, a storefront order, by an earlier call that failed half way). They are confirmed before they are returned.
+    /// arrivals that could take the units left (or, a storefront order, by an earlier call that failed half way).
+    /// They are confirmed before they are returned.
     /// </summary>
     public async Task<OrderOutcome?[]> CompleteManyAsync(IReadOnlyList<OrderRequest> orders)
     {

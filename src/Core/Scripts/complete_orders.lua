@@ -368,6 +368,18 @@ end
 
 local results = {}
 
+-- An entry read from queue:orders by group popup (it carries the generation it was read under) and answered by this
+-- call: acknowledged and deleted at the end.
+local function settle(seen, entry)
+  if seen ~= '' and entry ~= '' then
+    answered_entries[#answered_entries + 1] = entry
+    local ms, seq = parse_id(entry)
+    if ms then
+      answered_at[#answered_at + 1] = { ms, seq }
+    end
+  end
+end
+
 -- One order (values from ARGV index i): its two result values.
 local function answer_one(i)
   local order, customer, ticket, seen = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 5]
@@ -377,17 +389,6 @@ local function answer_one(i)
     return 'stale', 0
   end
 
-  -- Read from queue:orders by group popup: acknowledged at the end once answered.
-  local function settled()
-    if seen ~= '' and entry ~= '' then
-      answered_entries[#answered_entries + 1] = entry
-      local ms, seq = parse_id(entry)
-      if ms then
-        answered_at[#answered_at + 1] = { ms, seq }
-      end
-    end
-  end
-
   local previous = redis.call('HGET', answered, answer_field(customer, order))
   if previous then
     -- An order id seen again with another ticket (a producer reusing ids) still answers that customer, who must not
@@ -395,7 +396,7 @@ local function answer_one(i)
     if ticket ~= '' then
       tickets[#tickets + 1] = ticket
     end
-    settled()
+    settle(seen, entry)
     return previous, 0
   elseif web and redis.call('HEXISTS', web_orders, answer_field(customer, order)) == 1 then
     -- Written by a call that failed before answering it: its entry waits in queue:orders for a poller, so it is
@@ -432,7 +433,7 @@ local function answer_one(i)
   if ticket ~= '' then
     tickets[#tickets + 1] = ticket
   end
-  settled()
+  settle(seen, entry)
   return outcome, 1
 end
 
