@@ -21,6 +21,10 @@ public sealed class CompletionBatcher : IOrderCompletion, IAsyncDisposable
     // The earlier arrivals an order waits for are in batches already on their way: decided within milliseconds.
     private static readonly TimeSpan QueuedRetryDelay = TimeSpan.FromMilliseconds(2);
 
+    // Unless they are held by a silo that died, and only a poller can claim them: past this the caller gets
+    // OrderQueuedException, so that no poller sits on a waiting batch while the orders it waits for need claiming.
+    private const long QueuedWaitLimitMs = 500;
+
     public CompletionBatcher(IConnectionMultiplexer redis, int maxBatch = 256, int callsInFlight = 4, AnswerDurability? durability = null)
     {
         _completer = new OrderCompleter(redis, durability);
@@ -31,7 +35,7 @@ public sealed class CompletionBatcher : IOrderCompletion, IAsyncDisposable
 
     public Task<OrderOutcome> CompleteAsync(OrderRequest order)
     {
-        var pending = new Pending(order, new TaskCompletionSource<OrderOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(order, new TaskCompletionSource<OrderOutcome>(TaskCreationOptions.RunContinuationsAsynchronously), Environment.TickCount64);
         if (!_queue.Writer.TryWrite(pending))
         {
             throw new ObjectDisposedException(nameof(CompletionBatcher));
@@ -86,7 +90,8 @@ public sealed class CompletionBatcher : IOrderCompletion, IAsyncDisposable
                 {
                     batch[i].Answer.TrySetResult(outcome);
                 }
-                else if (queued[i] && !batch[i].Order.FromStorefront)
+                else if (queued[i] && !batch[i].Order.FromStorefront
+                    && Environment.TickCount64 - batch[i].Since < QueuedWaitLimitMs)
                 {
                     // Earlier arrivals, in other batches, could still take the units left: it goes again with a
                     // later call, its caller still waiting. A storefront order queued is already in queue:orders.
@@ -143,5 +148,6 @@ public sealed class CompletionBatcher : IOrderCompletion, IAsyncDisposable
         }
     }
 
-    private sealed record Pending(OrderRequest Order, TaskCompletionSource<OrderOutcome> Answer);
+    /// <param name="Since">When the order was first handed in (<see cref="Environment.TickCount64"/>).</param>
+    private sealed record Pending(OrderRequest Order, TaskCompletionSource<OrderOutcome> Answer, long Since);
 }

@@ -33,6 +33,19 @@ public static class FailureCause
         _ => false,
     };
 
+    /// <summary>
+    /// The order was not decided because earlier arrivals could still take every unit left: it waits, which is
+    /// neither the entry's fault nor a failure of Redis or the cluster.
+    /// </summary>
+    public static bool IsQueued(Exception error) => error switch
+    {
+        AggregateException { InnerExceptions.Count: 1 } aggregate => IsQueued(aggregate.InnerExceptions[0]),
+        OrderQueuedException => true,
+        RoutedOrderException routed => routed.OriginalType == nameof(OrderQueuedException),
+        Orleans.Serialization.UnavailableExceptionFallbackException fallback => fallback.ExceptionType?.EndsWith(nameof(OrderQueuedException), StringComparison.Ordinal) == true,
+        _ => false,
+    };
+
     /// <summary>A short label for metrics and logs: the Redis error code, or the exception's type.</summary>
     public static string Name(Exception error) => error switch
     {

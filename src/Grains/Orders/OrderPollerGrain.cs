@@ -253,6 +253,7 @@ public sealed partial class OrderPollerGrain(
         var retry = unknownIds;
         Exception? delayedBy = null;
         var delayed = 0;
+        var queued = 0;
         for (var i = 0; i < batch.Length; i++)
         {
             var id = batch[i].Id;
@@ -271,6 +272,13 @@ public sealed partial class OrderPollerGrain(
                 // Acknowledged and deleted by the completion script with its outcome.
                 var outcome = await answer;
                 Answered(requests[i]!, outcome);
+            }
+            catch (Exception ex) when (FailureCause.IsQueued(ex))
+            {
+                // Earlier arrivals still undecided could take every unit left: the entry waits behind them, pending,
+                // and is read again after RetryDelay. Not a failure, and this tick is free to end meanwhile.
+                queued++;
+                retry = true;
             }
             catch (Exception ex)
             {
@@ -296,6 +304,11 @@ public sealed partial class OrderPollerGrain(
         {
             PopupMetrics.RecordDelayed(delayed, FailureCause.Name(delayedBy));
             LogDelayed(delayedBy, Consumer, delayed, batch.Length);
+        }
+
+        if (queued > 0)
+        {
+            LogQueued(Consumer, queued, batch.Length);
         }
 
         await queue.AcknowledgeAsync(done);
@@ -379,6 +392,9 @@ public sealed partial class OrderPollerGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Poller {Consumer}: {Delayed} of {BatchSize} orders delayed by a Redis or cluster failure; they stay pending and are retried")]
     private partial void LogDelayed(Exception error, string consumer, int delayed, int batchSize);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Poller {Consumer}: {Queued} of {BatchSize} orders wait behind earlier arrivals; they stay pending and are read again")]
+    private partial void LogQueued(string consumer, int queued, int batchSize);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Entry {EntryId} (order {OrderId}) failed {Attempts} times; answered invalid and moved aside")]
     private partial void LogPoisoned(string entryId, string orderId, int attempts);

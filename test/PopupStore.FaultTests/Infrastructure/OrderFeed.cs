@@ -33,31 +33,37 @@ public sealed class OrderFeed(IConnectionMultiplexer redis, string prefix)
         RedisKeys.AnswerField(CustomerId(prefix, int.Parse(orderId[(prefix.Length + 2)..], System.Globalization.CultureInfo.InvariantCulture)), orderId);
 
     /// <summary>
-    /// Writes <paramref name="orders"/> orders in chunks, one chunk every <paramref name="every"/>.
-    /// Every fifth customer orders twice (the second is a duplicate).
+    /// Writes orders <paramref name="first"/> to <paramref name="first"/> + <paramref name="orders"/> - 1 in
+    /// chunks, one chunk every <paramref name="every"/>. Every fifth customer orders twice (the second is a duplicate).
     /// </summary>
-    public async Task WriteAsync(int orders, int chunk, TimeSpan every, CancellationToken cancellation = default)
+    public async Task WriteAsync(int orders, int chunk, TimeSpan every, int first = 0, CancellationToken cancellation = default)
     {
-        for (var start = 0; start < orders && !cancellation.IsCancellationRequested; start += chunk)
+        for (var start = first; start < first + orders && !cancellation.IsCancellationRequested; start += chunk)
         {
             var next = Clock.Elapsed + every;
-            var batch = redis.GetDatabase().CreateBatch();
-            var writes = new List<Task>();
-            for (var i = start; i < Math.Min(orders, start + chunk); i++)
-            {
-                var order = OrderId(prefix, i);
-                var customer = CustomerId(prefix, i);
-                writes.Add(Track(order, batch.StreamAddAsync(RedisKeys.Orders, [new("id", order), new("customer", customer)])));
-            }
-
-            batch.Execute();
-            await Task.WhenAll(writes);
+            await WriteChunkAsync(start, Math.Min(chunk, first + orders - start));
             var wait = next - Clock.Elapsed;
             if (wait > TimeSpan.Zero)
             {
                 await Task.Delay(wait, CancellationToken.None);
             }
         }
+    }
+
+    /// <summary>Writes orders <paramref name="first"/> to <paramref name="first"/> + <paramref name="count"/> - 1 in one batch.</summary>
+    public async Task WriteChunkAsync(int first, int count)
+    {
+        var batch = redis.GetDatabase().CreateBatch();
+        var writes = new List<Task>(count);
+        for (var i = first; i < first + count; i++)
+        {
+            var order = OrderId(prefix, i);
+            var customer = CustomerId(prefix, i);
+            writes.Add(Track(order, batch.StreamAddAsync(RedisKeys.Orders, [new("id", order), new("customer", customer)])));
+        }
+
+        batch.Execute();
+        await Task.WhenAll(writes);
     }
 
     private async Task Track(string order, Task<RedisValue> write)

@@ -21,19 +21,23 @@ public sealed class SiloCrashTests(ITestOutputHelper output)
         var db = cluster.Database;
         await cluster.Sales.StartAsync(5_000, TimeSpan.FromMinutes(10), force: false);
 
-        // 20,000 orders for 5,000 units, written over ~5 s so orders are still arriving when the silo dies.
+        // Orders for 5,000 units arrive in chunks until the victim is caught holding some. A batch is
+        // answered within milliseconds of being read, so a freeze (SIGSTOP) at a random instant often
+        // finds nothing pending: each try freezes the victim a few ms after a chunk lands, at a different
+        // delay each time, and thaws it if it holds nothing. What it holds when caught is exactly what a
+        // crash at that instant would orphan. Its consumers keep their pending lists until someone claims
+        // them (after ClaimIdleTime, 3 s here).
         var feed = new OrderFeed(cluster.Connection, "crash");
-        var writing = feed.WriteAsync(20_000, chunk: 1_000, every: TimeSpan.FromMilliseconds(250));
-        await Task.Delay(TimeSpan.FromSeconds(2));
-
-        // Batches are answered within milliseconds, so a kill at a random instant often finds nothing
-        // pending. Freeze the victim (SIGSTOP) until it is caught holding orders, then kill it: what it
-        // holds then is exactly what a crash at that instant would orphan. Its consumers keep their
-        // pending lists until someone claims them (after ClaimIdleTime, 3 s here).
+        const int chunk = 200;
+        var written = 0;
         var victim = cluster.Silos[1];
         var orphans = new Dictionary<string, string>();
-        for (var attempt = 0; attempt < 200 && orphans.Count == 0; attempt++)
+        var catching = Stopwatch.StartNew();
+        for (var attempt = 0; orphans.Count == 0 && catching.Elapsed < TimeSpan.FromSeconds(60); attempt++)
         {
+            await feed.WriteChunkAsync(written, chunk);
+            written += chunk;
+            await Task.Delay(attempt % 12);
             Signals.Send(victim.App.Pid, Signals.Stop);
             orphans = await PendingForAsync(db, victim.ConsumerPrefix);
             if (orphans.Count == 0)
@@ -43,6 +47,10 @@ public sealed class SiloCrashTests(ITestOutputHelper output)
             }
         }
 
+        output.WriteLine($"victim caught holding orders after {written:N0} orders in {catching.Elapsed.TotalSeconds:0.0} s");
+
+        // More orders keep arriving while the survivors take over.
+        var writing = feed.WriteAsync(10_000, chunk: 1_000, every: TimeSpan.FromMilliseconds(250), first: written);
         victim.Kill();
         var clock = Stopwatch.StartNew();
         var killedAtRedisMs = await RedisNowAsync(db);

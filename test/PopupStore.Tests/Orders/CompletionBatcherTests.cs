@@ -123,12 +123,61 @@ public sealed class CompletionBatcherTests(RedisFixture redis) : IClassFixture<R
     }
 
     [Fact]
+    public async Task An_order_waiting_behind_earlier_arrivals_is_sent_again_until_they_are_decided()
+    {
+        var (first, second, third) = await ThreeReadOrdersForTwoUnitsAsync();
+        await using var batcher = new CompletionBatcher(redis.Redis);
+
+        var waiting = batcher.CompleteAsync(third);
+        await Task.Delay(100);
+        Assert.False(waiting.IsCompleted);
+
+        var completer = new OrderCompleter(redis.Redis);
+        Assert.Equal(OrderResult.Complete, (await completer.CompleteAsync(first)).Result);
+        Assert.Equal(OrderResult.Complete, (await completer.CompleteAsync(second)).Result);
+        Assert.Equal(OrderResult.SoldOut, (await waiting.WaitAsync(TimeSpan.FromSeconds(5))).Result);
+    }
+
+    [Fact]
+    public async Task An_order_still_waiting_after_half_a_second_is_given_back_as_queued()
+    {
+        // The earlier arrivals are never decided here, as when the silo holding them died: the caller (a poller)
+        // must get the order back, or it cannot go and claim them.
+        var (_, _, third) = await ThreeReadOrdersForTwoUnitsAsync();
+        await using var batcher = new CompletionBatcher(redis.Redis);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        await Assert.ThrowsAsync<OrderQueuedException>(() => batcher.CompleteAsync(third).WaitAsync(TimeSpan.FromSeconds(5)));
+
+        Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(450), TimeSpan.FromSeconds(5));
+        Assert.False(await redis.Database.HashExistsAsync(RedisKeys.Answered, RedisKeys.AnswerField(third.CustomerId, third.OrderId)));
+        Assert.Equal(3, (await redis.Database.StreamPendingAsync(RedisKeys.Orders, RedisKeys.ConsumerGroup)).PendingMessageCount);
+    }
+
+    [Fact]
     public async Task An_order_after_disposal_is_refused()
     {
         var batcher = new CompletionBatcher(redis.Redis);
         await batcher.DisposeAsync();
 
         Assert.Throws<ObjectDisposedException>(() => { _ = batcher.CompleteAsync(new OrderRequest("late", "c", string.Empty, Arrivals.Now(1))); });
+    }
+
+    /// <summary>A sale of two units and three orders written to queue:orders and read through group popup, as a poller reads them.</summary>
+    private async Task<(OrderRequest First, OrderRequest Second, OrderRequest Third)> ThreeReadOrdersForTwoUnitsAsync()
+    {
+        await new SaleStore(redis.Redis).StartAsync(2, TimeSpan.FromMinutes(1), force: false);
+        var db = redis.Database;
+        var generation = (long)await db.HashGetAsync(RedisKeys.Sale, "generation");
+        var orders = new List<OrderRequest>();
+        foreach (var customer in new[] { "c1", "c2", "c3" })
+        {
+            var entry = await db.StreamAddAsync(RedisKeys.Orders, [new("id", "o-" + customer), new("customer", customer)]);
+            orders.Add(new OrderRequest("o-" + customer, customer, string.Empty, entry.ToString(), Generation: generation));
+        }
+
+        await db.StreamReadGroupAsync(RedisKeys.Orders, RedisKeys.ConsumerGroup, "a-poller", ">", 10);
+        return (orders[0], orders[1], orders[2]);
     }
 
     private async Task<long> EvalShaCallsAsync()

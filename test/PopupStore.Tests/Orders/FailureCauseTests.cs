@@ -58,4 +58,15 @@ public sealed class FailureCauseTests
         Assert.False(FailureCause.IsOutsideTheEntry(new InvalidOperationException("a bug one entry triggers")));
         Assert.False(FailureCause.IsOutsideTheEntry(new FormatException()));
     }
+
+    [Fact]
+    public void An_order_waiting_behind_earlier_arrivals_is_queued_however_it_comes_back()
+    {
+        Assert.True(FailureCause.IsQueued(new OrderQueuedException()));
+        Assert.True(FailureCause.IsQueued(new AggregateException(new OrderQueuedException())));
+        Assert.True(FailureCause.IsQueued(new RoutedOrderException(nameof(OrderQueuedException), "waits", outsideTheEntry: true)));
+        Assert.False(FailureCause.IsQueued(new RoutedOrderException(nameof(TimeoutException), "slow", outsideTheEntry: true)));
+        Assert.False(FailureCause.IsQueued(new SaleChangedException()));
+        Assert.False(FailureCause.IsQueued(new TimeoutException()));
+    }
 }
