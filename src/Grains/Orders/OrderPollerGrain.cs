@@ -308,6 +308,7 @@ public sealed partial class OrderPollerGrain(
 
         if (queued > 0)
         {
+            PopupMetrics.RecordWaiting(queued);
             LogQueued(Consumer, queued, batch.Length);
         }
 

@@ -29,6 +29,10 @@ public static class PopupMetrics
         "popupstore.orders.delayed", "{order}",
         "Orders whose answer was put off by a Redis or cluster failure (Redis refusing writes, a silo lost); retried, never answered invalid for it");
 
+    private static readonly Counter<long> Waiting = Meter.CreateCounter<long>(
+        "popupstore.orders.waiting", "{order}",
+        "Orders handed back to their poller after waiting 500 ms behind earlier arrivals still undecided (first come, first served); read again after RetryDelay");
+
     private static long _pending;
 
     private static int _seriesStarted;
@@ -57,6 +61,8 @@ public static class PopupMetrics
 
     public static void RecordDelayed(int count, string cause) =>
         Delayed.Add(count, new KeyValuePair<string, object?>("cause", cause));
+
+    public static void RecordWaiting(int count) => Waiting.Add(count);
 
     public static void RecordBatch(int size) => BatchSize.Record(size);
 

@@ -66,6 +66,13 @@ public sealed class DeadConsumerPlaceInLineTests(ITestOutputHelper output)
         Assert.True(answeredAfter < TimeSpan.FromSeconds(9), $"the last order was answered {answeredAfter} after the orphans were delivered");
         Assert.Equal(Enumerable.Range(0, Units).Select(i => $"early-o{i}"), buyers);
         Assert.Equal(0, await new OrderQueue(admin).PendingCountAsync());
+
+        // What an operator sees meanwhile: orders handed back while they waited.
+        using var http = new HttpClient();
+        var metrics = await http.GetStringAsync(new Uri($"http://127.0.0.1:{silo.HttpPort}/metrics"));
+        var waiting = metrics.Split('\n').Single(line => line.StartsWith("popupstore_orders_waiting_total", StringComparison.Ordinal));
+        output.WriteLine(waiting);
+        Assert.True(double.Parse(waiting.Split(' ')[^1], System.Globalization.CultureInfo.InvariantCulture) > 0, waiting);
     }
 
     private static async Task<long> RedisNowAsync(IDatabaseAsync db)
