@@ -23,12 +23,16 @@ public sealed class CompletionBatcher : IOrderCompletion, IAsyncDisposable
 
     // Unless they are held by a silo that died, and only a poller can claim them: past this the caller gets
     // OrderQueuedException, so that no poller sits on a waiting batch while the orders it waits for need claiming.
-    private const long QueuedWaitLimitMs = 500;
+    public static readonly TimeSpan DefaultQueuedWaitLimit = TimeSpan.FromMilliseconds(500);
 
-    public CompletionBatcher(IConnectionMultiplexer redis, int maxBatch = 256, int callsInFlight = 4, AnswerDurability? durability = null)
+    private readonly long _queuedWaitLimitMs;
+
+    public CompletionBatcher(
+        IConnectionMultiplexer redis, int maxBatch = 256, int callsInFlight = 4, AnswerDurability? durability = null, TimeSpan? queuedWaitLimit = null)
     {
         _completer = new OrderCompleter(redis, durability);
         _maxBatch = maxBatch;
+        _queuedWaitLimitMs = (long)(queuedWaitLimit ?? DefaultQueuedWaitLimit).TotalMilliseconds;
         _slots = new SemaphoreSlim(callsInFlight);
         _loop = Task.Run(SendLoopAsync);
     }
@@ -91,7 +95,7 @@ public sealed class CompletionBatcher : IOrderCompletion, IAsyncDisposable
                     batch[i].Answer.TrySetResult(outcome);
                 }
                 else if (queued[i] && !batch[i].Order.FromStorefront
-                    && Environment.TickCount64 - batch[i].Since < QueuedWaitLimitMs)
+                    && Environment.TickCount64 - batch[i].Since < _queuedWaitLimitMs)
                 {
                     // Earlier arrivals, in other batches, could still take the units left: it goes again with a
                     // later call, its caller still waiting. A storefront order queued is already in queue:orders.
