@@ -29,8 +29,8 @@
 -- are answered under pcall and the sums of those answered before a failure are written before the error is
 -- raised again: every answered order's writes are whole. Those sums cannot fail themselves: product and sale:counts
 -- are checked before anything is written. Tickets and answered entries wait for one XDEL (and XACK) at the end;
--- a failed batch leaves them pending, and they go when the order is delivered again. A batch that fails is retried; orders it had
--- answered replay their stored outcome.
+-- a failed batch leaves them pending, and they go when the order is delivered again. A batch that fails is retried;
+-- orders it had answered replay their stored outcome.
 --
 -- A storefront order ('web' below) comes here straight from the silo that took the request, not through the streams:
 -- the script first writes the same two entries any producer writes (so the contract's streams, and the Gears series
@@ -237,9 +237,9 @@ local function reject(order, customer, entry, reason, detail)
   return reason
 end
 
--- `waiting`: nil, or a function counting the orders waiting ahead of this one that could still buy, asked only when
--- this order would take a unit. While they could take every unit left, this order may not take one before them: it
--- is left undecided (nil), in queue:orders, behind them.
+-- `waiting`: nil, or a function of the order's entry counting the orders waiting ahead of it that could still buy,
+-- asked only when this order would take a unit. While they could take every unit left, this order may not take one
+-- before them: it is left undecided (nil), in queue:orders, behind them.
 local function answer(order, customer, ticket, entry, invalid, bought_before, read_at, waiting)
   if invalid ~= '' then
     return reject(order, customer, entry, 'invalid', invalid)
@@ -260,7 +260,7 @@ local function answer(order, customer, ticket, entry, invalid, bought_before, re
   if left <= 0 then
     return reject(order, customer, entry, 'sold-out', '')
   end
-  if waiting and left <= waiting() then
+  if waiting and left <= waiting(entry) then
     return nil
   end
 
@@ -366,6 +366,13 @@ local function arrive(order, customer)
   return ticket, entry
 end
 
+-- A storefront order's wait, once it is written: every other entry still in queue:orders (but this call's storefront
+-- orders and answered entries, deleted at its end) arrived before it: the orders not yet decided, and some just decided
+-- and not yet deleted.
+local function waiting_in_queue()
+  return redis.call('XLEN', orders) - 1 - #web_entries - #answered_entries
+end
+
 local results = {}
 
 -- An entry read from queue:orders by group popup (it carries the generation it was read under) and answered by this
@@ -403,13 +410,8 @@ local function answer_one(i)
     -- not written again; 'stale' sends the caller to wait for that answer.
     return 'stale', 0
   elseif web then
-    -- Every other entry still in queue:orders (but this call's storefront orders and answered entries, deleted at its
-    -- end) arrived before this order: the orders not yet decided, and some just decided and not yet deleted.
-    local waiting = function()
-      return redis.call('XLEN', orders) - 1 - #web_entries - #answered_entries
-    end
     local web_ticket, web_entry = arrive(order, customer)
-    local outcome = answer(order, customer, web_ticket, web_entry, ARGV[i + 4], ARGV[i + 6], '', waiting)
+    local outcome = answer(order, customer, web_ticket, web_entry, ARGV[i + 4], ARGV[i + 6], '', waiting_in_queue)
     if not outcome then
       -- First come, first served: it stays in queue:orders, and a poller decides it in its turn.
       return 'queued', 0
@@ -421,9 +423,7 @@ local function answer_one(i)
 
   local waiting = nil
   if seen ~= '' then
-    waiting = function()
-      return waiting_before(entry)
-    end
+    waiting = waiting_before
   end
   local outcome = answer(order, customer, ticket, entry, ARGV[i + 4], ARGV[i + 6], ARGV[i + 7], waiting)
   if not outcome then
