@@ -50,6 +50,11 @@ public static class RunCommand
             Vias.Stream,
             Vias.Http);
         var url = new Option<string?>("--url") { Description = "http: storefront address(es), comma separated, used in turn, e.g. http://127.0.0.1:8080" };
+        var connections = CommonOptions.Count(
+            "--connections",
+            "http: keep-alive connections to each address, one request at a time on each; requests beyond them wait for a free one",
+            StorefrontTarget.DefaultConnections,
+            max: 10_000);
         var addressPerBuyer = new Option<bool>("--address-per-buyer")
         {
             Description = "http: send each buyer's requests with an X-Forwarded-For address of its own, as a proxy in front of the storefront would (the silos must trust it: Storefront__TrustForwardedFor=true)",
@@ -58,7 +63,7 @@ public static class RunCommand
         var command = new Command("run", "Send a crowd of buyers, watch it live, wait for every answer, print the report and check the invariants")
         {
             buyers, duplicates, profile, rate, bots, ordersPerBot, retryAfter, maxRetries, think, timeout, reportJson, reportHtml, plain, seed, via, url,
-            addressPerBuyer,
+            addressPerBuyer, connections,
         };
 
         // Each profile's parameters belong to it: given to another profile they are a mistake, not silently ignored.
@@ -73,7 +78,7 @@ public static class RunCommand
             var urls = result.GetResult(url);
             if (http && StorefrontClient.ParseUrls(urls?.GetValueOrDefault<string?>()) is null)
             {
-                result.AddError("--via http needs --url with one or more http(s) addresses, comma separated");
+                result.AddError("--via http needs --url with one or more http:// addresses, comma separated");
                 return;
             }
 
@@ -86,6 +91,12 @@ public static class RunCommand
             if (!http && result.GetResult(addressPerBuyer) is { Implicit: false })
             {
                 result.AddError("--address-per-buyer applies to --via http only");
+                return;
+            }
+
+            if (!http && result.GetResult(connections) is { Implicit: false })
+            {
+                result.AddError("--connections applies to --via http only");
                 return;
             }
 
@@ -125,7 +136,7 @@ public static class RunCommand
                 chosen);
             var files = new ReportFileOptions(parse.GetValue(reportJson), parse.GetValue(reportHtml));
             var target = parse.GetValue(via) == Vias.Http && StorefrontClient.ParseUrls(parse.GetValue(url)) is { } urls
-                ? new StorefrontTarget(urls, parse.GetValue(addressPerBuyer))
+                ? new StorefrontTarget(urls, parse.GetValue(addressPerBuyer), parse.GetValue(connections))
                 : null;
             return RunAsync(redis, settings, files, parse.InvocationConfiguration.Output, parse.GetValue(plain), cancellation, target);
         }));
@@ -224,7 +235,7 @@ public static class RunCommand
         var runId = Guid.NewGuid().ToString("N")[..8];
         var profile = settings.EffectiveProfile;
         var collector = await OutcomeCollector.StartAsync(redis, runId);
-        using var web = storefront is null ? null : new StorefrontClient(storefront);
+        await using var web = storefront is null ? null : new StorefrontClient(storefront);
         var crowd = new BuyerCrowd(redis, settings, runId, web);
         output.WriteLine($"Run {runId}: {profile.Describe(settings)}{(web is null ? string.Empty : $", through the storefront at {string.Join(", ", storefront!.Urls)}{(storefront.AddressPerBuyer ? ", an address per buyer" : string.Empty)}")}");
 

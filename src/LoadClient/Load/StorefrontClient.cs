@@ -1,26 +1,23 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Http.Headers;
-using System.Text.Json;
 using HdrHistogram;
+using PopupStore.LoadClient.Load.Http;
 using PopupStore.LoadClient.Report;
 
 namespace PopupStore.LoadClient.Load;
 
 /// <summary>
-/// Buyers through the storefront (<c>run --via http</c>): POST /api/orders to the given silos in turn over
-/// pooled connections, following a 202's Location until the answer. Latency is what a buyer sees: from
-/// sending the request to holding the answer. A lost connection or a 503 sends the same order id again,
-/// which the storefront never takes twice.
+/// Buyers through the storefront (<c>run --via http</c>): POST /api/orders to the given storefronts in turn, each
+/// over its own pool of keep-alive connections (<see cref="KeepAlivePool"/>), following a 202's Location until the
+/// answer. Latency is what a buyer sees: from placing the order to holding the answer, time waiting for a free
+/// connection included. A lost connection or a 503 sends the same order id again, which the storefront never takes twice.
 /// </summary>
-public sealed class StorefrontClient : IDisposable
+public sealed class StorefrontClient : IAsyncDisposable
 {
     private const int Attempts = 4;
     private static readonly TimeSpan FollowFor = TimeSpan.FromMinutes(2);
 
-    private readonly HttpClient _http;
-    private readonly Uri[] _urls;
+    private readonly KeepAlivePool[] _pools;
     private readonly bool _addressPerBuyer;
     private readonly LongHistogram _latency = new(TimeSpan.FromHours(1).Ticks / TimeSpan.TicksPerMillisecond, 3);
     private int _next = -1;
@@ -31,26 +28,17 @@ public sealed class StorefrontClient : IDisposable
 
     public StorefrontClient(StorefrontTarget target)
     {
-        _urls = [.. target.Urls];
+        _pools = [.. target.Urls.Select(url => new KeepAlivePool(url, target.ConnectionsPerAddress))];
         _addressPerBuyer = target.AddressPerBuyer;
-        _http = new HttpClient(new SocketsHttpHandler
-        {
-            MaxConnectionsPerServer = 1024,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(10),
-            ConnectTimeout = TimeSpan.FromSeconds(5),
-        })
-        {
-            Timeout = TimeSpan.FromSeconds(60),
-        };
     }
 
-    /// <summary>Parses <c>--url</c>: one or more absolute http(s) addresses, comma separated; null when one is not.</summary>
+    /// <summary>Parses <c>--url</c>: one or more absolute http addresses, comma separated; null when one is not.</summary>
     public static IReadOnlyList<Uri>? ParseUrls(string? text)
     {
         var urls = new List<Uri>();
         foreach (var part in (text ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
-            if (!Uri.TryCreate(part, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+            if (!Uri.TryCreate(part, UriKind.Absolute, out var url) || url.Scheme != Uri.UriSchemeHttp)
             {
                 return null;
             }
@@ -75,21 +63,20 @@ public sealed class StorefrontClient : IDisposable
     public async Task<bool> OrderAsync(string orderId, string customerId, CancellationToken cancellation)
     {
         var started = Stopwatch.GetTimestamp();
+        var forwardedFor = _addressPerBuyer ? AddressOf(customerId) : null;
         for (var attempt = 1; attempt <= Attempts; attempt++)
         {
-            var url = _urls[(int)((uint)Interlocked.Increment(ref _next) % (uint)_urls.Length)];
+            var pool = _pools[(int)((uint)Interlocked.Increment(ref _next) % (uint)_pools.Length)];
             try
             {
-                using var request = Request(HttpMethod.Post, new Uri(url, "/api/orders"), customerId);
-                request.Content = OrderBody(orderId, customerId);
-                using var response = await _http.SendAsync(request, cancellation);
-                switch (response.StatusCode)
+                var response = await pool.SendAsync(StoreRequests.PlaceOrder(pool.Authority, orderId, customerId, forwardedFor), cancellation);
+                switch (response.Status)
                 {
-                    case HttpStatusCode.OK:
+                    case 200:
                         Record(started, ref _answered);
                         return true;
-                    case HttpStatusCode.Accepted when response.Headers.Location is { } location:
-                        switch (await FollowAsync(new Uri(url, location), customerId, cancellation))
+                    case 202 when response.Location is { } location:
+                        switch (await FollowAsync(pool, location, forwardedFor, cancellation))
                         {
                             case Followed.Answered:
                                 Record(started, ref _followed);
@@ -102,11 +89,12 @@ public sealed class StorefrontClient : IDisposable
                                 Interlocked.Increment(ref _failed);
                                 return true;
                         }
-                    case HttpStatusCode.TooManyRequests:
+                    case 429:
                         Interlocked.Increment(ref _refused);
                         return false;
-                    case HttpStatusCode.ServiceUnavailable:
-                        await Task.Delay(RetryAfter(response) * attempt, cancellation);
+                    case 502 or 503:
+                        // 502: a proxy found no silo to take it.
+                        await Task.Delay((response.RetryAfter ?? TimeSpan.FromSeconds(1)) * attempt, cancellation);
                         continue;
                     default:
                         // 400: nothing was written.
@@ -129,22 +117,23 @@ public sealed class StorefrontClient : IDisposable
         return false;
     }
 
-    private async Task<Followed> FollowAsync(Uri location, string customerId, CancellationToken cancellation)
+    private async Task<Followed> FollowAsync(KeepAlivePool pool, string location, string? forwardedFor, CancellationToken cancellation)
     {
+        // The storefront names its own path; it is asked on the same storefront.
+        var path = new Uri(pool.Address, location).PathAndQuery;
         var deadline = DateTime.UtcNow + FollowFor;
         while (DateTime.UtcNow < deadline)
         {
             await Task.Delay(100, cancellation);
             try
             {
-                using var request = Request(HttpMethod.Get, location, customerId);
-                using var response = await _http.SendAsync(request, cancellation);
-                if (response.StatusCode == HttpStatusCode.OK)
+                var response = await pool.SendAsync(StoreRequests.Follow(pool.Authority, path, forwardedFor), cancellation);
+                if (response.Status == 200)
                 {
                     return Followed.Answered;
                 }
 
-                if (response.StatusCode == HttpStatusCode.NotFound)
+                if (response.Status == 404)
                 {
                     return Followed.Unknown;
                 }
@@ -156,17 +145,6 @@ public sealed class StorefrontClient : IDisposable
         }
 
         return Followed.GaveUp;
-    }
-
-    private HttpRequestMessage Request(HttpMethod method, Uri url, string customerId)
-    {
-        var request = new HttpRequestMessage(method, url);
-        if (_addressPerBuyer)
-        {
-            request.Headers.TryAddWithoutValidation("X-Forwarded-For", AddressOf(customerId));
-        }
-
-        return request;
     }
 
     /// <summary>An address in 10.0.0.0/8 that is the same for a customer id in every run (FNV-1a of its characters).</summary>
@@ -181,18 +159,6 @@ public sealed class StorefrontClient : IDisposable
         return string.Create(CultureInfo.InvariantCulture, $"10.{(hash >> 16) & 255}.{(hash >> 8) & 255}.{hash & 255}");
     }
 
-    // Sized like a browser's fetch of a string body: JsonContent would stream it chunked, which costs the silo
-    // a chunked-body parse per order that no page makes it pay.
-    private static ByteArrayContent OrderBody(string orderId, string customerId)
-    {
-        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(new { customer = customerId, order = orderId }));
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        return content;
-    }
-
-    private static TimeSpan RetryAfter(HttpResponseMessage response) =>
-        response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1);
-
     private void Record(long started, ref long counter)
     {
         Interlocked.Increment(ref counter);
@@ -203,7 +169,13 @@ public sealed class StorefrontClient : IDisposable
         }
     }
 
-    public void Dispose() => _http.Dispose();
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var pool in _pools)
+        {
+            await pool.DisposeAsync();
+        }
+    }
 
     private enum Followed
     {
