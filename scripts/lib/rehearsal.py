@@ -8,10 +8,15 @@
   prometheus <template> <out> <silo targets> <self target>
   panels <phase> <redis port> <password> <prometheus url> <from ms> <to ms>
   counts <redis port> <password> <xadd calls before> <orders written> <customers arrived>
+  crowd <host> <port> <path> <connections> <requests per connection>
+                                                 that many buyers' connections at once, each sending its
+                                                 requests one after another (keep-alive); prints
+                                                 "<answered 200> <failed>"
 
 Every check prints one line "ok|FAIL  <what>: <detail>"; the exit code is the number of FAILs.
 """
 
+import asyncio
 import json
 import math
 import os
@@ -222,6 +227,42 @@ def counts(port, password, xadds_before, orders_written, customers_arrived):
     client.close()
 
 
+async def one_buyer(host, port, path, requests):
+    """One connection, its requests one after another; the number answered 200."""
+    reader, writer = await asyncio.open_connection(host, port)
+    answered = 0
+    try:
+        for _ in range(requests):
+            writer.write(('GET %s HTTP/1.1\r\nHost: %s:%d\r\n\r\n' % (path, host, port)).encode())
+            await writer.drain()
+            head = await reader.readuntil(b'\r\n\r\n')
+            length = re.search(rb'(?i)\r\ncontent-length: *(\d+)', head)
+            if not length:
+                raise ValueError('no Content-Length in %r' % head[:200])
+            await reader.readexactly(int(length.group(1)))
+            answered += head.startswith(b'HTTP/1.1 200 ')
+    finally:
+        writer.close()
+    return answered
+
+
+def crowd(host, port, path, connections, requests):
+    """A crowd at once, as far as open files allow it: raises this process' own limit first."""
+    import resource
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = connections + 64
+    if soft < wanted:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(wanted, hard), hard))
+
+    async def run():
+        return await asyncio.gather(*(one_buyer(host, port, path, requests) for _ in range(connections)),
+                                    return_exceptions=True)
+
+    results = asyncio.run(run())
+    answered = sum(r for r in results if isinstance(r, int))
+    print('%d %d' % (answered, connections * requests - answered))
+
+
 def main(argv):
     verb = argv[1]
     if verb == 'env':
@@ -235,6 +276,9 @@ def main(argv):
         return 0
     if verb == 'panels':
         panels(argv[2], int(argv[3]), argv[4], argv[5], int(argv[6]), int(argv[7]))
+    elif verb == 'crowd':
+        crowd(argv[2], int(argv[3]), argv[4], int(argv[5]), int(argv[6]))
+        return 0
     elif verb == 'counts':
         counts(int(argv[2]), argv[3], int(argv[4]), int(argv[5]), int(argv[6]))
     else:

@@ -1,6 +1,6 @@
 # Sourced by scripts/rehearse-stack.sh: the compose `storefront` proxy, natively. Debian's nginx (the version the
 # compose image pins) runs storefront/nginx.conf.template rendered as the image renders it (envsubst of the
-# variables the service defines, values from docker-compose.yml), in an nginx.conf like the image's.
+# variables the service defines, values from docker-compose.yml), in storefront/nginx.conf as compose mounts it.
 #
 # Compose's DNS answers the silo service name with every replica's address, all on one port. Here the silos listen
 # on 127.0.0.2, .3, .4 on one port, and nginx runs in a mount namespace of its own where /etc/hosts lists that name
@@ -41,28 +41,19 @@ start_storefront_proxy() {
     # What the image's 20-envsubst-on-templates.sh does: only the service's own variables are replaced.
     envsubst "$names" <"$ROOT/storefront/nginx.conf.template" >"$PROXY_DIR/default.conf"
   )
-  # The image's /etc/nginx/nginx.conf, less what does not apply (user, mime types), the listen port changed and
-  # the upstream address logged.
   sed "s/listen 8080;/listen 127.0.0.1:$port;/" -i "$PROXY_DIR/default.conf"
-  cat >"$PROXY_DIR/nginx.conf" <<CONF
-worker_processes auto;
-pid $PROXY_DIR/nginx.pid;
-error_log $PROXY_DIR/error.log notice;
-events { worker_connections 1024; }
-http {
-    default_type application/octet-stream;
-    log_format upstream '\$remote_addr \$status \$upstream_addr \$request_uri';
-    access_log $PROXY_DIR/access.log upstream;
-    client_body_temp_path $PROXY_DIR/temp/body;
-    proxy_temp_path $PROXY_DIR/temp/proxy;
-    fastcgi_temp_path $PROXY_DIR/temp/fastcgi;
-    uwsgi_temp_path $PROXY_DIR/temp/uwsgi;
-    scgi_temp_path $PROXY_DIR/temp/scgi;
-    sendfile on;
-    keepalive_timeout 65;
-    include $PROXY_DIR/default.conf;
-}
-CONF
+  # storefront/nginx.conf, as compose mounts it, with its paths under $PROXY_DIR, no user to switch to (Debian has
+  # no "nginx" user; this nginx runs as the caller), and the upstream address logged for the checks below.
+  sed -e '/^user /d' \
+    -e "s|/var/log/nginx/error.log|$PROXY_DIR/error.log|" \
+    -e "s|/var/run/nginx.pid|$PROXY_DIR/nginx.pid|" \
+    -e "s|^\( *\)access_log /var/log/nginx/access.log;|\1log_format upstream '\$remote_addr \$status \$upstream_addr \$request_uri';\n\1access_log $PROXY_DIR/access.log upstream;|" \
+    -e "s|^\( *\)include /etc/nginx/conf.d/\*.conf;|\1client_body_temp_path $PROXY_DIR/temp/body;\n\1proxy_temp_path $PROXY_DIR/temp/proxy;\n\1fastcgi_temp_path $PROXY_DIR/temp/fastcgi;\n\1uwsgi_temp_path $PROXY_DIR/temp/uwsgi;\n\1scgi_temp_path $PROXY_DIR/temp/scgi;\n\1include $PROXY_DIR/default.conf;|" \
+    "$ROOT/storefront/nginx.conf" >"$PROXY_DIR/nginx.conf"
+  if grep -vE '^ *#' "$PROXY_DIR/nginx.conf" | grep -qE '/var/|conf\.d' || ! grep -q "include $PROXY_DIR/default.conf;" "$PROXY_DIR/nginx.conf"; then
+    echo "storefront/nginx.conf changed in a way this rehearsal does not follow: see $PROXY_DIR/nginx.conf" >&2
+    return 1
+  fi
   unshare --mount --propagation private sh -c \
     'mount --bind "$1" /etc/hosts && exec "$2" -c "$3" -g "daemon off;"' sh \
     "$PROXY_DIR/hosts" "$nginx" "$PROXY_DIR/nginx.conf" >"$PROXY_DIR/nginx.log" 2>&1 &
@@ -109,6 +100,24 @@ check_storefront_proxy() {
   done
   ((short == 0)) && check ok "proxy: requests by silo:$spread (round robin over every replica)" \
     || check FAIL "proxy: requests by silo:$spread (every replica should serve about a third)"
+
+  # A crowd at once: 1,200 buyers' connections, four requests each. Every request is answered (the image's
+  # 1,024 connections per worker dropped buyers), and the pool keeps what the crowd opened instead of opening a
+  # connection to a silo per request.
+  local crowd=1200 each=4 answered failed
+  before="$(silo_connections "$silo_port")"
+  read -r answered failed < <("${HELPER[@]}" crowd 127.0.0.1 "${PROXY##*:}" /storefront.css "$crowd" "$each") || true
+  after="$(silo_connections "$silo_port")"
+  opened=$((after - before))
+  ((failed == 0 && answered == crowd * each)) \
+    && check ok "proxy: $crowd buyers at once, $each requests each: all $answered answered" \
+    || check FAIL "proxy: $crowd buyers at once, $each requests each: $answered answered, $failed failed (see $PROXY_DIR/error.log)"
+  ((opened <= crowd + 2 * $(nproc) * ${#PROXY_SILO_ADDRESSES[@]})) \
+    && check ok "proxy: that crowd opened $opened connections to the silos for $((crowd * each)) requests (kept in the pool)" \
+    || check FAIL "proxy: that crowd opened $opened connections to the silos for $((crowd * each)) requests (expected at most one per buyer)"
+  ! grep -q "worker_connections are not enough" "$PROXY_DIR/error.log" \
+    && check ok "proxy: no 'worker_connections are not enough' in its error log" \
+    || check FAIL "proxy: nginx ran out of worker_connections (see $PROXY_DIR/error.log)"
 
   # One buyer over the limit, its requests spread over every silo: 150 at once, more than the three silos'
   # own limits would let through together (3 x (excess + 1)), so only the proxy's whole-cluster limit holds it.
