@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 
 namespace PopupStore.Deployment.Tests;
 
-/// <summary>The compose stack's storefront proxy (storefront/nginx.conf.template) and how compose wires it.</summary>
+/// <summary>The compose stack's storefront proxy (storefront/nginx.conf and its template) and how compose wires it.</summary>
 public sealed partial class StorefrontProxyTests
 {
     private static readonly string Template = RepoFiles.Read("storefront/nginx.conf.template");
@@ -16,6 +16,28 @@ public sealed partial class StorefrontProxyTests
         Assert.Contains("./storefront/nginx.conf.template:/etc/nginx/templates/default.conf.template:ro", compose, StringComparison.Ordinal);
         Assert.Contains("start_storefront_proxy", RepoFiles.Read("scripts/rehearse-stack.sh"), StringComparison.Ordinal);
         Assert.Contains("storefront/nginx.conf.template", RepoFiles.Read("scripts/lib/storefront-proxy.sh"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_main_configuration_is_ours_and_holds_a_crowd_of_connections_kept_in_the_pool()
+    {
+        var compose = RepoFiles.Read("docker-compose.yml");
+        var main = RepoFiles.Read("storefront/nginx.conf");
+        Assert.Contains("./storefront/nginx.conf:/etc/nginx/nginx.conf:ro", compose, StringComparison.Ordinal);
+        // Where the image renders the template.
+        Assert.Contains("include /etc/nginx/conf.d/*.conf;", main, StringComparison.Ordinal);
+        Assert.Contains("storefront/nginx.conf\"", RepoFiles.Read("scripts/lib/storefront-proxy.sh"), StringComparison.Ordinal);
+
+        var connections = Number(main, @"worker_connections (\d+);");
+        var files = Number(main, @"worker_rlimit_nofile (\d+);");
+        var pooled = Number(Block("upstream silos"), @"keepalive (\d+);");
+        // A buyer's connection and, while its request is in flight, one to a silo: the image's 1,024 dropped buyers
+        // at about 500 waiting per worker; the pool keeps what a crowd opened rather than a connection per request.
+        Assert.True(connections >= 16_384, $"worker_connections {connections}");
+        Assert.True(files >= 2 * connections, $"worker_rlimit_nofile {files} for {connections} connections");
+        Assert.True(pooled is >= 1_024 && pooled < connections, $"keepalive {pooled}");
+        Assert.Equal(files, Number(compose, @"nofile:\s*soft: (\d+)"));
+        Assert.Equal(files, Number(compose, @"nofile:\s*soft: \d+\s*hard: (\d+)"));
     }
 
     [Fact]
@@ -70,6 +92,13 @@ public sealed partial class StorefrontProxyTests
     {
         var events = Block("location = /api/sale/events");
         Assert.Contains("proxy_buffering off;", events, StringComparison.Ordinal);
+    }
+
+    private static int Number(string text, string pattern)
+    {
+        var match = Regex.Match(text, pattern);
+        Assert.True(match.Success, $"no match for {pattern}");
+        return int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>What a block of the template holds: up to the brace that closes it on a line of its own (values hold braces).</summary>
