@@ -59,8 +59,9 @@ public sealed class KeepAlivePool : IAsyncDisposable
                 {
                     exchange.TrySetResult(await connection.ExchangeAsync(exchange.Request));
                 }
-                catch (HttpRequestException ex)
+                catch (Exception ex)
                 {
+                    // Whatever went wrong goes to the buyer waiting on it: a lost exchange would hang the crowd.
                     exchange.TrySetException(ex);
                 }
             }
