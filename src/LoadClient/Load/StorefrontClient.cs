@@ -10,7 +10,7 @@ namespace PopupStore.LoadClient.Load;
 /// Buyers through the storefront (<c>run --via http</c>): POST /api/orders to the given storefronts in turn, each
 /// over its own pool of keep-alive connections (<see cref="KeepAlivePool"/>), following a 202's Location until the
 /// answer. Latency is what a buyer sees: from placing the order to holding the answer, time waiting for a free
-/// connection included. A lost connection or a 503 sends the same order id again, which the storefront never takes twice.
+/// connection included. A lost connection, a 502 or a 503 sends the same order id again, which the storefront never takes twice.
 /// </summary>
 public sealed class StorefrontClient : IAsyncDisposable
 {

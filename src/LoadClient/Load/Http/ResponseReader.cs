@@ -14,8 +14,11 @@ public sealed class ResponseReader(Func<Memory<byte>, CancellationToken, ValueTa
     /// <summary>The largest status line and header block read; a storefront's are a few hundred bytes.</summary>
     public const int MaxHeaderBytes = 8 * 1024;
 
-    private static ReadOnlySpan<byte> HeaderEnd => "\r\n\r\n"u8;
-    private static ReadOnlySpan<byte> LineEnd => "\r\n"u8;
+    private static readonly byte[] HeaderEnd = "\r\n\r\n"u8.ToArray();
+    private static readonly byte[] LineEnd = "\r\n"u8.ToArray();
+
+    private static readonly string HeadersTooLong = $"The response's headers are larger than {MaxHeaderBytes} bytes.";
+    private const string ChunkLineTooLong = "A chunk header of the response is too long.";
 
     private readonly byte[] _buffer = new byte[MaxHeaderBytes];
     private int _start;
@@ -30,7 +33,7 @@ public sealed class ResponseReader(Func<Memory<byte>, CancellationToken, ValueTa
         Started = _end > _start;
         while (true)
         {
-            var headerLength = await HeaderLengthAsync(cancellation);
+            var headerLength = await LengthBeforeAsync(HeaderEnd, HeadersTooLong, cancellation);
             var head = ParseHead(_buffer.AsSpan(_start, headerLength));
             _start += headerLength + HeaderEnd.Length;
             if (head.Status is >= 100 and < 200)
@@ -62,11 +65,12 @@ public sealed class ResponseReader(Func<Memory<byte>, CancellationToken, ValueTa
         }
     }
 
-    private async ValueTask<int> HeaderLengthAsync(CancellationToken cancellation)
+    /// <summary>How many bytes from the read position come before <paramref name="end"/>, reading until it arrives.</summary>
+    private async ValueTask<int> LengthBeforeAsync(byte[] end, string tooLong, CancellationToken cancellation)
     {
         while (true)
         {
-            var at = _buffer.AsSpan(_start, _end - _start).IndexOf(HeaderEnd);
+            var at = _buffer.AsSpan(_start, _end - _start).IndexOf(end);
             if (at >= 0)
             {
                 return at;
@@ -74,26 +78,7 @@ public sealed class ResponseReader(Func<Memory<byte>, CancellationToken, ValueTa
 
             if (_end - _start == _buffer.Length)
             {
-                throw new IOException($"The response's headers are larger than {MaxHeaderBytes} bytes.");
-            }
-
-            await FillAsync(cancellation);
-        }
-    }
-
-    private async ValueTask<int> LineLengthAsync(CancellationToken cancellation)
-    {
-        while (true)
-        {
-            var at = _buffer.AsSpan(_start, _end - _start).IndexOf(LineEnd);
-            if (at >= 0)
-            {
-                return at;
-            }
-
-            if (_end - _start == _buffer.Length)
-            {
-                throw new IOException("A chunk header of the response is too long.");
+                throw new IOException(tooLong);
             }
 
             await FillAsync(cancellation);
@@ -104,7 +89,7 @@ public sealed class ResponseReader(Func<Memory<byte>, CancellationToken, ValueTa
     {
         while (true)
         {
-            var lineLength = await LineLengthAsync(cancellation);
+            var lineLength = await LengthBeforeAsync(LineEnd, ChunkLineTooLong, cancellation);
             var line = _buffer.AsSpan(_start, lineLength);
             var extension = line.IndexOf((byte)';');
             var size = (extension >= 0 ? line[..extension] : line).Trim((byte)' ');
@@ -117,7 +102,7 @@ public sealed class ResponseReader(Func<Memory<byte>, CancellationToken, ValueTa
             if (chunk == 0)
             {
                 // Trailer fields, if any, up to an empty line.
-                while ((lineLength = await LineLengthAsync(cancellation)) > 0)
+                while ((lineLength = await LengthBeforeAsync(LineEnd, ChunkLineTooLong, cancellation)) > 0)
                 {
                     _start += lineLength + LineEnd.Length;
                 }
